@@ -1,0 +1,325 @@
+"""Skeleton layouts: joint names, bones, centre joint and body regions, plus mappings between them.
+
+A layout is the contract between data and a model: a model trained on ``kinect-v1`` expects 20
+joints in the Kinect SDK v1 order. Joints are identified across layouts by their canonical names
+(``left_elbow``, ``hip_center``…), which is what makes a mapping between layouts possible.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "Layout",
+    "LayoutError",
+    "available_layouts",
+    "get_layout",
+    "layout_mapping",
+    "load_layout",
+    "map_joints",
+    "register_layout",
+]
+
+
+class LayoutError(ValueError):
+    """A layout is unknown, malformed, or cannot be mapped onto another."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A named skeleton: joints in order, a parent per joint (-1 for the root), centre joints and
+    body regions (ordered name → joint indices, used by region masking)."""
+
+    name: str
+    joints: tuple[str, ...]
+    parents: tuple[int, ...]
+    center: tuple[int, ...]
+    regions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        v = len(self.joints)
+        if v == 0:
+            raise LayoutError(f"layout {self.name!r} has no joints")
+        if len(set(self.joints)) != v:
+            dup = sorted({j for j in self.joints if self.joints.count(j) > 1})
+            raise LayoutError(f"layout {self.name!r} repeats joint names: {dup}")
+        if len(self.parents) != v:
+            raise LayoutError(
+                f"layout {self.name!r}: {len(self.parents)} parents for {v} joints"
+            )
+        for i, p in enumerate(self.parents):
+            if p != -1 and not 0 <= p < v or p == i:
+                raise LayoutError(f"layout {self.name!r}: joint {self.joints[i]!r} has parent {p}")
+        if not self.center or any(not 0 <= c < v for c in self.center):
+            raise LayoutError(f"layout {self.name!r}: centre joints {self.center} out of range")
+        seen: set[int] = set()
+        for region, idx in self.regions.items():
+            if any(not 0 <= i < v for i in idx) or not idx:
+                raise LayoutError(f"layout {self.name!r}: region {region!r} has bad joints {idx}")
+            if seen & set(idx):
+                raise LayoutError(f"layout {self.name!r}: region {region!r} overlaps another")
+            seen |= set(idx)
+
+    @property
+    def num_joints(self) -> int:
+        return len(self.joints)
+
+    @property
+    def bones(self) -> list[tuple[int, int]]:
+        """(child, parent) pairs, 0-based."""
+        return [(i, p) for i, p in enumerate(self.parents) if p >= 0]
+
+    def adjacency(self) -> np.ndarray:
+        """Symmetric 0/1 bone adjacency (V, V) without self loops."""
+        a = np.zeros((self.num_joints, self.num_joints), dtype=np.float32)
+        for c, p in self.bones:
+            a[c, p] = a[p, c] = 1.0
+        return a
+
+    def index(self, joint: str) -> int:
+        """Index of a joint by name; unknown names suggest close ones."""
+        try:
+            return self.joints.index(joint)
+        except ValueError:
+            close = difflib.get_close_matches(joint, self.joints, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise LayoutError(f"layout {self.name!r} has no joint {joint!r}{hint}") from None
+
+    def to_dict(self) -> dict:
+        """JSON form, with joints referred to by name (the format `load_layout` reads)."""
+        return {
+            "name": self.name,
+            "joints": list(self.joints),
+            "parents": [self.joints[p] if p >= 0 else None for p in self.parents],
+            "center": [self.joints[c] for c in self.center],
+            "regions": {k: [self.joints[i] for i in v] for k, v in self.regions.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict, *, source: str = "layout") -> Layout:
+        """Build a layout from its JSON form; parents/centre/regions may be names or indices."""
+        try:
+            joints = tuple(str(j) for j in d["joints"])
+            name = str(d["name"])
+        except (KeyError, TypeError) as e:
+            raise LayoutError(f"{source}: a layout needs 'name' and 'joints' ({e})") from None
+
+        def idx(x: int | str) -> int:
+            if isinstance(x, int):
+                return x
+            if x not in joints:
+                raise LayoutError(f"{source}: unknown joint {x!r} (joints are {list(joints)})")
+            return joints.index(x)
+
+        parents = tuple(-1 if p is None else idx(p) for p in d.get("parents", [None] * len(joints)))
+        center = d.get("center", [joints[0]])
+        center = (center,) if isinstance(center, int | str) else tuple(center)
+        regions = {str(k): tuple(idx(j) for j in v) for k, v in d.get("regions", {}).items()}
+        return cls(name, joints, parents, tuple(idx(c) for c in center), regions)
+
+
+_REGISTRY: dict[str, Layout] = {}
+_ALIASES = {"nw-ucla": "kinect-v1", "utkinect": "kinect-v1", "ntu": "ntu-rgbd", "coco": "coco-17"}
+
+
+def register_layout(layout: Layout, *, overwrite: bool = False) -> Layout:
+    """Add a layout to the registry so that it can be referred to by name."""
+    if layout.name in _REGISTRY and not overwrite and _REGISTRY[layout.name] != layout:
+        raise LayoutError(f"a different layout named {layout.name!r} is already registered")
+    _REGISTRY[layout.name] = layout
+    return layout
+
+
+def available_layouts() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def load_layout(path: str | Path, *, register: bool = True) -> Layout:
+    """Read a user-defined layout from a small JSON file (see `Layout.to_dict` for the format)."""
+    path = Path(path)
+    try:
+        d = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise LayoutError(f"cannot read layout file {path}: {e}") from None
+    layout = Layout.from_dict(d, source=str(path))
+    return register_layout(layout, overwrite=True) if register else layout
+
+
+def get_layout(layout: str | Path | Layout) -> Layout:
+    """A layout by registered name (or alias), by JSON file path, or passed through."""
+    if isinstance(layout, Layout):
+        return layout
+    name = str(layout)
+    name = _ALIASES.get(name, name)
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    if name.endswith(".json") and Path(name).is_file():
+        return load_layout(name)
+    close = difflib.get_close_matches(name, list(_REGISTRY) + list(_ALIASES), n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise LayoutError(
+        f"unknown layout {name!r}{hint} (known: {', '.join(available_layouts())}, "
+        "or a path to a layout .json file)"
+    )
+
+
+def layout_mapping(src: str | Layout, dst: str | Layout) -> np.ndarray:
+    """Indices into ``src`` joints giving each ``dst`` joint, matched by joint name.
+
+    Raises `LayoutError` naming the ``dst`` joints that ``src`` lacks.
+    """
+    s, d = get_layout(src), get_layout(dst)
+    missing = [j for j in d.joints if j not in s.joints]
+    if missing:
+        raise LayoutError(
+            f"cannot map layout {s.name!r} onto {d.name!r}: {s.name!r} has no "
+            f"{', '.join(missing)}"
+        )
+    return np.array([s.joints.index(j) for j in d.joints], dtype=np.int64)
+
+
+def map_joints(data: np.ndarray, src: str | Layout, dst: str | Layout, axis: int = -2) -> np.ndarray:
+    """Reorder/select the joint axis of ``data`` from layout ``src`` to layout ``dst``."""
+    s, d = get_layout(src), get_layout(dst)
+    if data.shape[axis] != s.num_joints:
+        raise LayoutError(
+            f"data has {data.shape[axis]} joints on axis {axis}, layout {s.name!r} has "
+            f"{s.num_joints}"
+        )
+    if s.name == d.name:
+        return data
+    return np.take(data, layout_mapping(s, d), axis=axis)
+
+
+def _build(
+    name: str,
+    joints: Sequence[str],
+    parents: dict[str, str],
+    center: Sequence[str],
+    regions: dict[str, Sequence[str]],
+) -> Layout:
+    return register_layout(
+        Layout.from_dict(
+            {
+                "name": name,
+                "joints": list(joints),
+                "parents": [parents.get(j) for j in joints],
+                "center": list(center),
+                "regions": {k: list(v) for k, v in regions.items()},
+            },
+            source=name,
+        )
+    )
+
+
+def _side(prefix: str, names: Sequence[str]) -> list[str]:
+    return [f"{prefix}_{n}" for n in names]
+
+
+# Kinect-style trees share parent links by joint name; each layout keeps the joints it has.
+_KINECT_PARENTS = {
+    "spine": "hip_center",
+    "shoulder_center": "spine",
+    "head": "shoulder_center",
+    **{f"{s}_shoulder": "shoulder_center" for s in ("left", "right")},
+    **{f"{s}_elbow": f"{s}_shoulder" for s in ("left", "right")},
+    **{f"{s}_wrist": f"{s}_elbow" for s in ("left", "right")},
+    **{f"{s}_hand": f"{s}_wrist" for s in ("left", "right")},
+    **{f"{s}_hip": "hip_center" for s in ("left", "right")},
+    **{f"{s}_knee": f"{s}_hip" for s in ("left", "right")},
+    **{f"{s}_ankle": f"{s}_knee" for s in ("left", "right")},
+    **{f"{s}_foot": f"{s}_ankle" for s in ("left", "right")},
+}
+_ARM = ("shoulder", "elbow", "wrist", "hand")
+_LEG = ("hip", "knee", "ankle", "foot")
+_KINECT_REGIONS = {
+    "head": ["shoulder_center", "head"],
+    "torso": ["hip_center", "spine", "left_shoulder", "right_shoulder", "left_hip", "right_hip"],
+    "left_arm": ["left_elbow", "left_wrist", "left_hand"],
+    "right_arm": ["right_elbow", "right_wrist", "right_hand"],
+    "left_leg": ["left_knee", "left_ankle", "left_foot"],
+    "right_leg": ["right_knee", "right_ankle", "right_foot"],
+}
+
+KINECT_V1 = _build(
+    "kinect-v1",
+    ["hip_center", "spine", "shoulder_center", "head"]
+    + _side("left", _ARM) + _side("right", _ARM) + _side("left", _LEG) + _side("right", _LEG),
+    _KINECT_PARENTS,
+    ["hip_center"],
+    _KINECT_REGIONS,
+)
+
+# MSR Action3D's own order. Which shoulder is "left" was decided geometrically: joints 1, 5, 8…
+# lie on the same side of the body (smaller x) as kinect-v1's left joints on NW-UCLA, so the
+# mapping onto kinect-v1 preserves the picture rather than mirroring it.
+MSR_ACTION3D = _build(
+    "msr-action3d",
+    [
+        "left_shoulder", "right_shoulder", "shoulder_center", "spine", "left_hip", "right_hip",
+        "hip_center", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hand",
+        "right_hand", "left_knee", "right_knee", "left_ankle", "right_ankle", "left_foot",
+        "right_foot", "head",
+    ],
+    _KINECT_PARENTS,
+    ["hip_center"],
+    _KINECT_REGIONS,
+)
+
+NTU_RGBD = _build(
+    "ntu-rgbd",
+    ["hip_center", "spine", "neck", "head"]
+    + _side("left", _ARM) + _side("right", _ARM) + _side("left", _LEG) + _side("right", _LEG)
+    + ["shoulder_center", "left_hand_tip", "left_thumb", "right_hand_tip", "right_thumb"],
+    {
+        **_KINECT_PARENTS,
+        "neck": "shoulder_center",
+        "head": "neck",
+        **{f"{s}_{t}": f"{s}_hand" for s in ("left", "right") for t in ("hand_tip", "thumb")},
+    },
+    ["spine"],
+    {
+        "head": ["neck", "head"],
+        "torso": _KINECT_REGIONS["torso"] + ["shoulder_center"],
+        **{
+            f"{s}_arm": [f"{s}_elbow", f"{s}_wrist", f"{s}_hand", f"{s}_hand_tip", f"{s}_thumb"]
+            for s in ("left", "right")
+        },
+        "left_leg": _KINECT_REGIONS["left_leg"],
+        "right_leg": _KINECT_REGIONS["right_leg"],
+    },
+)
+
+COCO_17 = _build(
+    "coco-17",
+    ["nose", "left_eye", "right_eye", "left_ear", "right_ear"]
+    + [f"{s}_{p}" for p in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+       for s in ("left", "right")],
+    {
+        "left_eye": "nose",
+        "right_eye": "nose",
+        "left_ear": "left_eye",
+        "right_ear": "right_eye",
+        **{f"{s}_shoulder": "nose" for s in ("left", "right")},
+        **{f"{s}_elbow": f"{s}_shoulder" for s in ("left", "right")},
+        **{f"{s}_wrist": f"{s}_elbow" for s in ("left", "right")},
+        **{f"{s}_hip": f"{s}_shoulder" for s in ("left", "right")},
+        **{f"{s}_knee": f"{s}_hip" for s in ("left", "right")},
+        **{f"{s}_ankle": f"{s}_knee" for s in ("left", "right")},
+    },
+    ["left_hip", "right_hip"],
+    {
+        "head": ["nose", "left_eye", "right_eye", "left_ear", "right_ear"],
+        "torso": ["left_shoulder", "right_shoulder", "left_hip", "right_hip"],
+        "left_arm": ["left_elbow", "left_wrist"],
+        "right_arm": ["right_elbow", "right_wrist"],
+        "left_leg": ["left_knee", "left_ankle"],
+        "right_leg": ["right_knee", "right_ankle"],
+    },
+)

@@ -1,0 +1,298 @@
+"""What every zoo model shares: a JSON config, strict safetensors save/load, `from_pretrained`,
+and the inference API (`classify`, `extract_features`) that applies the model's own preprocessing.
+
+Architectures register here by their config's ``arch`` string, so that loading a checkpoint
+builds the right class whichever class `from_pretrained` was called on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ..clip import Clip
+from ..formats import array_to_clip, load_clip
+from ..layouts import Layout, get_layout, register_layout
+from ..transforms import PreprocessConfig, preprocess
+
+__all__ = ["ARCHITECTURES", "CheckpointError", "ModelConfig", "SkeletonModel", "config_from_dict"]
+
+CONFIG_NAME = "config.json"
+WEIGHTS_NAME = "model.safetensors"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint is corrupt or does not match the model it is loaded into."""
+
+
+@dataclass
+class ModelConfig:
+    """Fields every architecture has: its layout, input channels, classes and preprocessing."""
+
+    arch: ClassVar[str] = ""
+    layout: str = "kinect-v1"
+    in_channels: int = 3
+    num_classes: int = 0
+    class_names: list[str] = field(default_factory=list)
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
+    layout_spec: dict | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.preprocess, dict):
+            self.preprocess = PreprocessConfig.from_dict(self.preprocess)
+        if self.layout_spec is not None:
+            register_layout(Layout.from_dict(self.layout_spec), overwrite=True)
+        lay = get_layout(self.layout)
+        self.layout = lay.name
+        self.layout_spec = lay.to_dict()
+        if self.class_names and len(self.class_names) != self.num_classes:
+            raise ValueError(
+                f"{len(self.class_names)} class names for num_classes={self.num_classes}"
+            )
+
+    @property
+    def num_joints(self) -> int:
+        return get_layout(self.layout).num_joints
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["preprocess"] = self.preprocess.to_dict()
+        return {"arch": self.arch, **d}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
+        d = dict(d)
+        arch = d.pop("arch", cls.arch)
+        if arch != cls.arch:
+            raise ValueError(f"config is for architecture {arch!r}, not {cls.arch!r}")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown {cls.__name__} options {unknown}")
+        return cls(**d)
+
+
+ARCHITECTURES: dict[str, type[SkeletonModel]] = {}
+
+
+def config_from_dict(d: dict[str, Any]) -> ModelConfig:
+    """Build the right config class from a config dict, by its ``arch``."""
+    arch = d.get("arch")
+    if arch not in ARCHITECTURES:
+        raise CheckpointError(
+            f"unknown architecture {arch!r} in config (known: {', '.join(sorted(ARCHITECTURES))})"
+        )
+    return ARCHITECTURES[arch].config_class.from_dict(d)
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+ClipLike = str | os.PathLike | Clip | np.ndarray
+
+
+class SkeletonModel(nn.Module):
+    """Base class of zoo models. Subclasses set ``config_class`` and implement
+    ``forward_features`` ((N, C, T, V, M) → (N, D)) and ``forward`` (→ logits)."""
+
+    config_class: ClassVar[type[ModelConfig]] = ModelConfig
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.config_class.arch:
+            ARCHITECTURES[cls.config_class.arch] = cls
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save_pretrained(self, save_directory: str | os.PathLike) -> Path:
+        """Write ``config.json`` and ``model.safetensors`` (atomically) into a directory."""
+        out = Path(save_directory)
+        state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
+        _atomic_write(out / WEIGHTS_NAME, lambda p: save_file(state, p, metadata={"format": "pt"}))
+        text = json.dumps(self.config.to_dict(), indent=2) + "\n"
+        _atomic_write(out / CONFIG_NAME, lambda p: Path(p).write_text(text))
+        return out
+
+    @classmethod
+    def from_config_and_weights(
+        cls, config_path: str | os.PathLike, weights_path: str | os.PathLike, map_location="cpu"
+    ) -> SkeletonModel:
+        """Build a model from a config file and load a safetensors file into it, strictly."""
+        try:
+            d = json.loads(Path(config_path).read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise CheckpointError(f"cannot read model config {config_path}: {e}") from None
+        config = config_from_dict(d)
+        # The checkpoint decides the architecture, whichever class this was called on.
+        model = ARCHITECTURES[config.arch](config)
+        model.load_weights(weights_path, map_location=map_location)
+        return model.eval()
+
+    def load_weights(self, weights_path: str | os.PathLike, map_location="cpu") -> None:
+        """Load a safetensors file strictly: missing, unexpected or mis-shaped tensors are an
+        error that names them."""
+        try:
+            state = load_file(str(weights_path), device=str(map_location))
+        except (SafetensorError, OSError, ValueError) as e:
+            raise CheckpointError(f"{weights_path}: not a readable safetensors file ({e})") from None
+        own = self.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        shapes = [
+            f"{k} {tuple(state[k].shape)} != {tuple(own[k].shape)}"
+            for k in set(own) & set(state)
+            if state[k].shape != own[k].shape
+        ]
+        if missing or unexpected or shapes:
+            parts = []
+            if missing:
+                parts.append(f"missing keys {missing[:8]}{'…' if len(missing) > 8 else ''}")
+            if unexpected:
+                parts.append(f"unexpected keys {unexpected[:8]}{'…' if len(unexpected) > 8 else ''}")
+            if shapes:
+                parts.append(f"shape mismatches {sorted(shapes)[:8]}")
+            raise CheckpointError(
+                f"{weights_path} does not match {type(self).__name__} "
+                f"({self.config.arch}): " + "; ".join(parts)
+            )
+        self.load_state_dict(state, strict=True)
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        name_or_path: str | os.PathLike,
+        *,
+        revision: str | None = None,
+        cache_dir: str | os.PathLike | None = None,
+        local_files_only: bool | None = None,
+        map_location: str | torch.device = "cpu",
+    ) -> SkeletonModel:
+        """Load a zoo model by name, a Hub repo id (``org/name``), or a local directory or
+        ``.safetensors`` file (with its ``config.json`` beside it)."""
+        from ..hub import resolve_pretrained
+
+        config_path, weights_path = resolve_pretrained(
+            name_or_path, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only
+        )
+        return cls.from_config_and_weights(config_path, weights_path, map_location=map_location)
+
+    # -- inference ------------------------------------------------------------------------------
+    @property
+    def class_names(self) -> list[str]:
+        """A classifier's class names in class-id order (empty for an encoder)."""
+        return list(self.config.class_names) or [str(i) for i in range(self.config.num_classes)]
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    def to_clip(self, clip: ClipLike, *, layout: str | None = None) -> Clip:
+        """Read a path / array / `Clip` and map it onto this model's layout."""
+        if isinstance(clip, Clip):
+            c = clip
+        elif isinstance(clip, np.ndarray):
+            c = array_to_clip(clip, layout=layout or self.config.layout)
+        else:
+            p = Path(clip)
+            if p.suffix.lower() in (".npy", ".npz") and layout is None:
+                c = load_clip(p, layout=self._guess_layout(p))
+            else:
+                c = load_clip(p, layout=layout)
+        return c.to_layout(self.config.layout)
+
+    def _guess_layout(self, path: Path) -> str | None:
+        """Arrays without a stated layout are read in the model's layout when the joint count
+        fits it (an .npz that names its layout keeps it)."""
+        if path.suffix.lower() == ".npz":
+            try:
+                with np.load(path, allow_pickle=False) as z:
+                    if "layout" in z:
+                        return None
+            except (ValueError, OSError, EOFError):
+                return None
+        return self.config.layout
+
+    def prepare(self, clips: Iterable[ClipLike], *, layout: str | None = None) -> torch.Tensor:
+        """Clips → a preprocessed (N, C, T, V, M) batch on the model's device."""
+        arrays = [
+            preprocess(self.to_clip(c, layout=layout), self.config.preprocess, self.config.layout)
+            for c in clips
+        ]
+        if not arrays:
+            raise ValueError("no clips given")
+        c = arrays[0].shape[0]
+        if c != self.config.in_channels:
+            raise ValueError(f"clip has {c} coordinates per joint, model expects "
+                             f"{self.config.in_channels}")
+        return torch.from_numpy(np.stack(arrays)).to(self.device)
+
+    @torch.no_grad()
+    def extract_features_batch(
+        self, clips: Sequence[ClipLike], *, layout: str | None = None, batch_size: int = 64
+    ) -> np.ndarray:
+        """(N, D) features of many clips."""
+        self.eval()
+        out = [
+            self.forward_features(self.prepare(clips[i : i + batch_size], layout=layout)).cpu()
+            for i in range(0, len(clips), batch_size)
+        ]
+        return torch.cat(out).numpy()
+
+    def extract_features(self, clip: ClipLike, *, layout: str | None = None) -> np.ndarray:
+        """A 1-D feature vector for one clip (the pooled encoder output)."""
+        return self.extract_features_batch([clip], layout=layout)[0]
+
+    @torch.no_grad()
+    def classify_batch(
+        self,
+        clips: Sequence[ClipLike],
+        *,
+        top_k: int = 5,
+        layout: str | None = None,
+        batch_size: int = 64,
+    ) -> list[list[tuple[str, float]]]:
+        """Top-k (class name, probability) for each clip."""
+        if self.config.num_classes == 0:
+            raise ValueError("this model is a pre-trained encoder without a classifier head; "
+                             "use extract_features, or a fine-tuned / linear-probe model")
+        self.eval()
+        names = self.class_names
+        results = []
+        for i in range(0, len(clips), batch_size):
+            probs = self(self.prepare(clips[i : i + batch_size], layout=layout)).softmax(-1).cpu()
+            top = probs.topk(min(top_k, probs.shape[1]), dim=1)
+            for vals, idx in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+                results.append([(names[j], float(v)) for j, v in zip(idx, vals, strict=True)])
+        return results
+
+    def classify(
+        self, clip: ClipLike, *, top_k: int = 5, layout: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-k (class name, probability) for one clip."""
+        return self.classify_batch([clip], top_k=top_k, layout=layout)[0]
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())

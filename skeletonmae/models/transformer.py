@@ -1,0 +1,312 @@
+"""System A: the transformer SkeletonMAE (Wu et al., ICMEW 2023), in a form that also expresses
+MAMP (Mao et al., ICCV 2023): one token per joint per temporal patch, factorised position
+embeddings, pre-LN blocks, an encoder that sees only the visible tokens during pre-training, and a
+light decoder that reconstructs coordinates or motion of the masked tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from einops import rearrange
+from torch import nn
+
+from .. import masking
+from .base import ModelConfig, SkeletonModel
+
+__all__ = [
+    "MASK_STRATEGIES",
+    "Block",
+    "SkeletonDecoder",
+    "SkeletonEncoder",
+    "SkeletonMAE",
+    "SkeletonMAEConfig",
+]
+
+MASK_STRATEGIES = ("spatial_temporal", "random", "motion", "tube", "joint", "frame")
+
+
+@dataclass
+class SkeletonMAEConfig(ModelConfig):
+    """System A configuration. Sizes default to a model that trains on a 2-core CPU."""
+
+    arch = "skeletonmae-transformer"
+    patch_size: int = 4
+    dim: int = 128
+    depth: int = 6
+    num_heads: int = 4
+    mlp_ratio: float = 4.0
+    decoder_dim: int = 128
+    decoder_depth: int = 2
+    decoder_heads: int = 4
+    drop_path: float = 0.0
+    head: str = "finetune"  # "finetune" (LayerNorm → Linear) or "linear" (BatchNorm → Linear)
+    head_dropout: float = 0.0
+    mask_strategy: str = "spatial_temporal"
+    mask_ratio: float = 0.9  # random / motion / tube / joint / frame
+    joint_mask_ratio: float = 0.6  # spatial_temporal
+    frame_mask_ratio: float = 0.75  # spatial_temporal
+    motion_tau: float = 0.8
+    tube_length: int = 2
+    target: str = "motion"  # "motion" (x[t+1] − x[t]) or "coords"
+    norm_target: bool = True
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.preprocess.num_frames % self.patch_size:
+            raise ValueError(
+                f"patch_size {self.patch_size} must divide num_frames {self.preprocess.num_frames}"
+            )
+        if self.dim % self.num_heads or self.decoder_dim % self.decoder_heads:
+            raise ValueError("dim must be divisible by num_heads (and decoder_dim by decoder_heads)")
+        if self.mask_strategy not in MASK_STRATEGIES:
+            raise ValueError(f"mask_strategy {self.mask_strategy!r} not in {MASK_STRATEGIES}")
+        if self.target not in ("motion", "coords"):
+            raise ValueError(f"target must be 'motion' or 'coords', got {self.target!r}")
+        if self.head not in ("finetune", "linear"):
+            raise ValueError(f"head must be 'finetune' or 'linear', got {self.head!r}")
+
+    @property
+    def num_patches(self) -> int:
+        return self.preprocess.num_frames // self.patch_size
+
+
+class DropPath(nn.Module):
+    """Stochastic depth: drop the residual branch per sample with probability ``p``."""
+
+    def __init__(self, p: float = 0.0) -> None:
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = x.new_empty(x.shape[0], *([1] * (x.ndim - 1))).bernoulli_(1 - self.p)
+        return x * keep / (1 - self.p)
+
+
+class Attention(nn.Module):
+    def __init__(self, dim: int, num_heads: int) -> None:
+        super().__init__()
+        self.num_heads = num_heads
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = rearrange(self.qkv(x), "b l (three h d) -> three b h l d", three=3,
+                            h=self.num_heads)
+        out = F.scaled_dot_product_attention(q, k, v)
+        return self.proj(rearrange(out, "b h l d -> b l (h d)"))
+
+
+class Block(nn.Module):
+    """Pre-LN transformer block: x + Attn(LN(x)), then x + MLP(LN(x))."""
+
+    def __init__(self, dim: int, num_heads: int, mlp_ratio: float, drop_path: float = 0.0):
+        super().__init__()
+        hidden = int(dim * mlp_ratio)
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = Attention(dim, num_heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, dim))
+        self.drop_path = DropPath(drop_path)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.drop_path(self.attn(self.norm1(x)))
+        return x + self.drop_path(self.mlp(self.norm2(x)))
+
+
+def _init_weights(module: nn.Module) -> None:
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.LayerNorm):
+        nn.init.ones_(module.weight)
+        nn.init.zeros_(module.bias)
+
+
+class SkeletonEncoder(nn.Module):
+    """Patch embedding (p frames × 1 joint → one token), factorised temporal + spatial position
+    embeddings, and pre-LN blocks. With ``ids_keep`` only those tokens are encoded."""
+
+    def __init__(self, config: SkeletonMAEConfig) -> None:
+        super().__init__()
+        c = config
+        self.patch_size = c.patch_size
+        self.patch_embed = nn.Conv2d(c.in_channels, c.dim, (c.patch_size, 1), (c.patch_size, 1))
+        self.pos_time = nn.Parameter(torch.zeros(1, c.num_patches, 1, c.dim))
+        self.pos_joint = nn.Parameter(torch.zeros(1, 1, c.num_joints, c.dim))
+        rates = torch.linspace(0, c.drop_path, c.depth).tolist()
+        self.blocks = nn.ModuleList(Block(c.dim, c.num_heads, c.mlp_ratio, r) for r in rates)
+        self.norm = nn.LayerNorm(c.dim)
+        nn.init.trunc_normal_(self.pos_time, std=0.02)
+        nn.init.trunc_normal_(self.pos_joint, std=0.02)
+        self.apply(_init_weights)
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, C, T, V) → (B, T'·V, D) tokens with position embeddings, time-major."""
+        tokens = rearrange(self.patch_embed(x), "b d t v -> b t v d")
+        return rearrange(tokens + self.pos_time + self.pos_joint, "b t v d -> b (t v) d")
+
+    def forward(self, x: torch.Tensor, ids_keep: torch.Tensor | None = None) -> torch.Tensor:
+        tokens = self.embed(x)
+        if ids_keep is not None:
+            idx = ids_keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1])
+            tokens = torch.gather(tokens, 1, idx)
+        for block in self.blocks:
+            tokens = block(tokens)
+        return self.norm(tokens)
+
+
+class SkeletonDecoder(nn.Module):
+    """Light decoder: project the visible latents, fill the masked places with a learnable mask
+    token, add its own position embeddings, run a few blocks and predict p frames × C values."""
+
+    def __init__(self, config: SkeletonMAEConfig) -> None:
+        super().__init__()
+        c = config
+        self.num_patches, self.num_joints = c.num_patches, c.num_joints
+        self.embed = nn.Linear(c.dim, c.decoder_dim)
+        self.mask_token = nn.Parameter(torch.zeros(1, 1, c.decoder_dim))
+        self.pos_time = nn.Parameter(torch.zeros(1, c.num_patches, 1, c.decoder_dim))
+        self.pos_joint = nn.Parameter(torch.zeros(1, 1, c.num_joints, c.decoder_dim))
+        self.blocks = nn.ModuleList(
+            Block(c.decoder_dim, c.decoder_heads, c.mlp_ratio) for _ in range(c.decoder_depth)
+        )
+        self.norm = nn.LayerNorm(c.decoder_dim)
+        self.pred = nn.Linear(c.decoder_dim, c.patch_size * c.in_channels)
+        for p in (self.mask_token, self.pos_time, self.pos_joint):
+            nn.init.trunc_normal_(p, std=0.02)
+        self.apply(_init_weights)
+
+    def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
+        x = self.embed(latent)
+        b, length = ids_restore.shape
+        fill = self.mask_token.expand(b, length - x.shape[1], -1)
+        x = torch.cat([x, fill], dim=1)
+        x = torch.gather(x, 1, ids_restore.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+        pos = (self.pos_time + self.pos_joint).reshape(1, length, -1)
+        x = x + pos
+        for block in self.blocks:
+            x = block(x)
+        return self.pred(self.norm(x))
+
+
+class SkeletonMAE(SkeletonModel):
+    """System A. ``forward`` maps a batch (N, C, T, V, M) to class logits (each person encoded,
+    features averaged over present persons); ``pretrain_loss`` runs masked reconstruction."""
+
+    config_class = SkeletonMAEConfig
+    config: SkeletonMAEConfig
+
+    def __init__(self, config: SkeletonMAEConfig) -> None:
+        super().__init__(config)
+        self.encoder = SkeletonEncoder(config)
+        self.decoder = SkeletonDecoder(config) if config.decoder_depth > 0 else None
+        self.head = self._make_head() if config.num_classes else None
+
+    def _make_head(self) -> nn.Module:
+        c = self.config
+        fc = nn.Linear(c.dim, c.num_classes)
+        nn.init.trunc_normal_(fc.weight, std=0.02 if c.head == "finetune" else 0.01)
+        nn.init.zeros_(fc.bias)
+        if c.head == "linear":
+            return nn.Sequential(nn.BatchNorm1d(c.dim, affine=False), fc)
+        return nn.Sequential(nn.LayerNorm(c.dim), nn.Dropout(c.head_dropout), fc)
+
+    @staticmethod
+    def _split_persons(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(N, C, T, V, M) → (N·M, C, T, V) and an (N, M) mask of present persons."""
+        if x.ndim != 5:
+            raise ValueError(f"expected a batch (N, C, T, V, M), got shape {tuple(x.shape)}")
+        present = x.abs().sum(dim=(1, 2, 3)) > 0
+        return rearrange(x, "n c t v m -> (n m) c t v"), present
+
+    def _check_input(self, x: torch.Tensor) -> None:
+        c = self.config
+        expected = (c.in_channels, c.preprocess.num_frames, c.num_joints)
+        if tuple(x.shape[1:4]) != expected:
+            raise ValueError(
+                f"input (N, C, T, V, M) = {tuple(x.shape)}; this model expects C, T, V = {expected}"
+            )
+
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C, T, V, M) → (N, D): tokens mean-pooled, then averaged over present persons."""
+        self._check_input(x)
+        flat, present = self._split_persons(x)
+        feats = rearrange(self.encoder(flat).mean(dim=1), "(n m) d -> n m d", m=x.shape[-1])
+        weight = present.float().unsqueeze(-1)
+        weight = torch.where(weight.sum(1, keepdim=True) > 0, weight, torch.ones_like(weight))
+        return (feats * weight).sum(1) / weight.sum(1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        feats = self.forward_features(x)
+        if self.head is None:
+            return feats
+        return self.head(feats)
+
+    # -- pre-training ---------------------------------------------------------------------------
+    def make_mask(self, x: torch.Tensor, generator: torch.Generator | None = None):
+        """The configured masking strategy on the token grid of ``x`` (B, C, T, V)."""
+        c = self.config
+        n, t, v = x.shape[0], c.num_patches, c.num_joints
+        kw = {"generator": generator, "device": x.device}
+        s = c.mask_strategy
+        if s == "spatial_temporal":
+            return masking.spatial_temporal_masking(
+                n, t, v, c.joint_mask_ratio, c.frame_mask_ratio, **kw
+            )
+        if s == "random":
+            return masking.random_masking(n, t, v, c.mask_ratio, **kw)
+        if s == "joint":
+            return masking.joint_masking(n, t, v, c.mask_ratio, **kw)
+        if s == "frame":
+            return masking.frame_masking(n, t, v, c.mask_ratio, **kw)
+        if s == "tube":
+            return masking.tube_masking(n, t, v, c.mask_ratio, c.tube_length, **kw)
+        scores = masking.motion_scores(x, c.patch_size)
+        return masking.motion_aware_masking(scores, c.mask_ratio, c.motion_tau, generator=generator)
+
+    def target(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstruction target per token, (B, T'·V, p·C): motion or coordinates, optionally
+        normalised per patch."""
+        if self.config.target == "motion":
+            motion = torch.zeros_like(x)
+            motion[:, :, :-1] = x[:, :, 1:] - x[:, :, :-1]
+            x = motion
+        t = rearrange(x, "b c (tp p) v -> b (tp v) (p c)", p=self.config.patch_size)
+        if self.config.norm_target:
+            mean = t.mean(dim=-1, keepdim=True)
+            var = t.var(dim=-1, keepdim=True, unbiased=False)
+            t = (t - mean) / (var + 1e-6).sqrt()
+        return t
+
+    def pretrain_loss(
+        self, x: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """Masked reconstruction: MSE on masked tokens only. Returns (loss, extras) with
+        ``pred``, ``target`` and ``mask`` in extras."""
+        if self.decoder is None:
+            raise RuntimeError("this model has no decoder (decoder_depth=0): it cannot pre-train")
+        self._check_input(x)
+        flat, present = self._split_persons(x)
+        flat = flat[present.reshape(-1)]
+        m = self.make_mask(flat, generator)
+        pred = self.decoder(self.encoder(flat, m.ids_keep), m.ids_restore)
+        target = self.target(flat)
+        per_token = ((pred - target) ** 2).mean(dim=-1)
+        loss = (per_token * m.mask).sum() / m.mask.sum().clamp_min(1.0)
+        return loss, {"pred": pred, "target": target, "mask": m.mask}
+
+    # -- fine-tuning helpers --------------------------------------------------------------------
+    def layer_id(self, name: str) -> int:
+        """Depth of a parameter for layer-wise lr decay: embeddings 0, block i → i + 1, the rest
+        (final norm, head) depth + 1."""
+        if name.startswith("encoder.blocks."):
+            return int(name.split(".")[2]) + 1
+        if name.startswith(("encoder.patch_embed", "encoder.pos_")):
+            return 0
+        return self.config.depth + 1

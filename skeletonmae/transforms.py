@@ -1,0 +1,199 @@
+"""Clip transforms (numpy, on (M, T, V, C) arrays; torch, batched on (N, C, T, V, M) tensors) and
+`preprocess`, the composition a model applies so that inference matches training.
+
+`PreprocessConfig` is stored inside every model config: the same numbers drive training-time
+loading and ``model.classify``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import torch
+
+from .clip import Clip, ClipFormatError, check_clip_array
+from .layouts import Layout, get_layout
+
+__all__ = [
+    "PreprocessConfig",
+    "center",
+    "drop_zero_frames",
+    "normalize_scale",
+    "preprocess",
+    "random_crop_resize",
+    "random_rotate",
+    "resample",
+    "rotate_batch",
+    "rotation_matrices",
+    "select_persons",
+]
+
+
+def _frame_valid(data: np.ndarray) -> np.ndarray:
+    """(M, T) boolean: a person is present in a frame when any coordinate is non-zero."""
+    return np.abs(data).sum(axis=(2, 3)) > 0
+
+
+def drop_zero_frames(data: np.ndarray) -> np.ndarray:
+    """Remove frames where no person has any non-zero coordinate."""
+    keep = _frame_valid(data).any(axis=0)
+    if not keep.any():
+        raise ClipFormatError("every frame of the clip is all zeros")
+    return data[:, keep]
+
+
+def select_persons(data: np.ndarray, max_persons: int) -> np.ndarray:
+    """Keep the ``max_persons`` most active persons (by motion energy), zero-padding if fewer."""
+    m = data.shape[0]
+    if m > max_persons:
+        energy = np.array([p[_frame_valid(p[None])[0]].std(axis=0).sum() if p.any() else -1.0
+                           for p in data])
+        order = np.sort(np.argsort(-energy, kind="stable")[:max_persons])
+        data = data[order]
+    elif m < max_persons:
+        pad = np.zeros((max_persons - m, *data.shape[1:]), dtype=data.dtype)
+        data = np.concatenate([data, pad], axis=0)
+    return data
+
+
+def center(data: np.ndarray, joints: tuple[int, ...] | list[int]) -> np.ndarray:
+    """Translate the clip so that the mean of ``joints`` in the first frame where the first
+    present person is tracked sits at the origin; absent persons and frames stay zero."""
+    valid = _frame_valid(data)
+    if not valid.any():
+        raise ClipFormatError("cannot centre a clip with no tracked joints")
+    p = int(np.argmax(valid.any(axis=1)))
+    t = int(np.argmax(valid[p]))
+    origin = data[p, t, list(joints)].mean(axis=0)
+    return np.where(valid[..., None, None], data - origin, 0.0).astype(np.float32)
+
+
+def normalize_scale(data: np.ndarray, layout: Layout) -> np.ndarray:
+    """Divide by the clip's mean bone length (over tracked frames), making body size ~1."""
+    valid = _frame_valid(data)
+    bones = np.array(layout.bones)
+    lengths = np.linalg.norm(data[:, :, bones[:, 0]] - data[:, :, bones[:, 1]], axis=-1)
+    mean = lengths[valid].mean() if valid.any() else 0.0
+    if not mean > 1e-8:
+        raise ClipFormatError("cannot normalise the scale of a clip whose bones have zero length")
+    return (data / mean).astype(np.float32)
+
+
+def resample(data: np.ndarray, num_frames: int, start: float = 0.0, length: float | None = None):
+    """Linearly resample frames [start, start + length) of ``data`` to ``num_frames`` frames."""
+    t = data.shape[1]
+    length = float(t) if length is None else length
+    pos = start + (np.arange(num_frames) + 0.5) * length / num_frames - 0.5
+    pos = np.clip(pos, 0, t - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, t - 1)
+    w = (pos - lo).astype(np.float32)[None, :, None, None]
+    return (data[:, lo] * (1 - w) + data[:, hi] * w).astype(np.float32)
+
+
+def random_crop_resize(
+    data: np.ndarray,
+    num_frames: int,
+    ratio: tuple[float, float],
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """MAMP's temporal augmentation: crop a random window of ``ratio`` ∈ [lo, hi] of the frames,
+    then resample it to ``num_frames``."""
+    t = data.shape[1]
+    r = rng.uniform(*ratio)
+    length = max(min(t, r * t), 1.0)
+    start = rng.uniform(0, t - length)
+    return resample(data, num_frames, start, length)
+
+
+def rotation_matrices(angles: np.ndarray) -> np.ndarray:
+    """(..., 3) angles about x, y, z → (..., 3, 3) rotation matrices Rz @ Ry @ Rx."""
+    cx, cy, cz = np.cos(angles).T
+    sx, sy, sz = np.sin(angles).T
+    one, zero = np.ones_like(cx), np.zeros_like(cx)
+    rx = np.stack([one, zero, zero, zero, cx, -sx, zero, sx, cx], -1).reshape(-1, 3, 3)
+    ry = np.stack([cy, zero, sy, zero, one, zero, -sy, zero, cy], -1).reshape(-1, 3, 3)
+    rz = np.stack([cz, -sz, zero, sz, cz, zero, zero, zero, one], -1).reshape(-1, 3, 3)
+    return (rz @ ry @ rx).reshape(*np.shape(angles)[:-1], 3, 3)
+
+
+def random_rotate(data: np.ndarray, max_angle: float, rng: np.random.Generator) -> np.ndarray:
+    """Rotate 3D coordinates by uniform random angles in ±``max_angle`` (radians) about x, y, z;
+    2D coordinates are rotated in the image plane."""
+    if max_angle <= 0:
+        return data
+    if data.shape[-1] == 2:
+        a = rng.uniform(-max_angle, max_angle)
+        r = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], dtype=np.float32)
+    else:
+        r = rotation_matrices(rng.uniform(-max_angle, max_angle, size=3)).astype(np.float32)
+    return (data @ r.T).astype(np.float32)
+
+
+def rotate_batch(x: torch.Tensor, max_angle: float, generator: torch.Generator | None = None):
+    """Batched torch rotation of (N, 3, T, V, M) by independent random angles per sample."""
+    if x.shape[1] != 3:
+        raise ValueError(f"rotate_batch needs 3 coordinates on dim 1, got shape {tuple(x.shape)}")
+    angles = (torch.rand(x.shape[0], 3, generator=generator) * 2 - 1) * max_angle
+    r = torch.from_numpy(rotation_matrices(angles.double().numpy())).to(x)
+    return torch.einsum("nij,njtvm->nitvm", r, x)
+
+
+@dataclass
+class PreprocessConfig:
+    """How raw clips become model input. Inference uses the deterministic part; training adds
+    ``crop_ratio`` random crop-resize and ``rotate`` radians of random rotation."""
+
+    num_frames: int = 64
+    max_persons: int = 1
+    center: bool = True
+    scale: bool = False
+    drop_zero_frames: bool = True
+    crop_ratio: tuple[float, float] = (0.5, 1.0)
+    rotate: float = 0.3
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["crop_ratio"] = list(self.crop_ratio)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> PreprocessConfig:
+        d = dict(d or {})
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown preprocess options {sorted(unknown)}; known: {sorted(known)}")
+        if "crop_ratio" in d:
+            d["crop_ratio"] = tuple(d["crop_ratio"])
+        return cls(**d)
+
+
+def preprocess(
+    clip: Clip | np.ndarray,
+    config: PreprocessConfig,
+    layout: str | Layout,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Turn a clip (or an (M, T, V, C) array in ``layout``) into a (C, T, V, M) float32 array.
+
+    With ``rng`` the training augmentations are applied; without it the result is deterministic.
+    """
+    lay = get_layout(layout)
+    data = clip.data if isinstance(clip, Clip) else check_clip_array(
+        clip, source="array", num_joints=lay.num_joints
+    )
+    if config.drop_zero_frames:
+        data = drop_zero_frames(data)
+    data = select_persons(data, config.max_persons)
+    if config.center:
+        data = center(data, lay.center)
+    if config.scale:
+        data = normalize_scale(data, lay)
+    if rng is None:
+        data = resample(data, config.num_frames)
+    else:
+        data = random_crop_resize(data, config.num_frames, config.crop_ratio, rng)
+        data = random_rotate(data, config.rotate, rng)
+    return np.ascontiguousarray(np.transpose(data, (3, 1, 2, 0)))
