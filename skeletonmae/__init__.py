@@ -4,13 +4,22 @@ from ._version import __version__
 from .clip import Clip, ClipFormatError
 from .formats import load_clip, save_clip
 from .layouts import Layout, LayoutError, get_layout, layout_mapping, load_layout, register_layout
-from .models import CheckpointError, SkeletonMAE, SkeletonMAEConfig, SkeletonModel
+from .models import (
+    CheckpointError,
+    GraphSkeletonMAE,
+    GraphSkeletonMAEConfig,
+    SkeletonMAE,
+    SkeletonMAEConfig,
+    SkeletonModel,
+)
 from .transforms import PreprocessConfig, preprocess
 
 __all__ = [
     "CheckpointError",
     "Clip",
     "ClipFormatError",
+    "GraphSkeletonMAE",
+    "GraphSkeletonMAEConfig",
     "Layout",
     "LayoutError",
     "PreprocessConfig",
