@@ -9,18 +9,37 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from .clip import Clip, ClipFormatError
 from .layouts import Layout, get_layout
+from .safe_pickle import UnsafePickleError, safe_load
 
-__all__ = ["FORMATS", "detect_format", "load_clip", "save_clip"]
+__all__ = [
+    "FORMATS",
+    "UTKINECT_CLASSES",
+    "ActionSegment",
+    "NTUName",
+    "array_to_clip",
+    "cut_utkinect_stream",
+    "detect_format",
+    "load_clip",
+    "parse_ntu_name",
+    "pyskl_annotation_to_clip",
+    "read_pyskl",
+    "read_utkinect_labels",
+    "read_utkinect_stream",
+    "save_clip",
+]
 
 Reader = Callable[[Path, "Layout | None", str | None], Clip]
 
@@ -59,14 +78,16 @@ def array_to_clip(
         if a.ndim == 3:
             convention = "tvc"
         elif a.ndim == 4:
+            # Only the first and last axes trade places, so when both hold 2 or 3 entries
+            # (e.g. (2, T, V, 3) or (3, T, V, 2)) either could be the coordinates.
             fits = [c for c, ch in (("mtvc", a.shape[3]), ("ctvm", a.shape[0])) if ch in (2, 3)]
-            if len(fits) == 2 and a.shape[0] != a.shape[3]:
-                # Both ends could be coordinates: more than 3 persons is implausible for C.
-                fits = ["mtvc"] if a.shape[0] > a.shape[3] else fits
             if len(fits) != 1:
                 raise ClipFormatError(
                     f"{source}: shape {a.shape} is ambiguous between (M, T, V, C) and "
                     "(C, T, V, M); pass format='mtvc' or format='ctvm'"
+                    if fits
+                    else f"{source}: shape {a.shape} has neither 2-3 coordinates last "
+                    "(M, T, V, C) nor first (C, T, V, M)"
                 )
             convention = fits[0]
         else:
@@ -135,9 +156,6 @@ def _read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip
     )
 
 
-_NWUCLA_NAME = re.compile(r"a(\d+)_s(\d+)_e(\d+)_v(\d+)")
-
-
 def _read_nwucla_json(path: Path, layout: Layout | None, convention: str | None) -> Clip:
     try:
         d = json.loads(path.read_text())
@@ -152,12 +170,12 @@ def _read_nwucla_json(path: Path, layout: Layout | None, convention: str | None)
     if a.ndim != 3 or a.shape[0] == 0:
         raise ClipFormatError(f"{path}: 'skeletons' has shape {a.shape}, expected (T>0, 20, 3)")
     label = d.get("label")
-    if label is not None and not 1 <= int(label) <= 10:
-        raise ClipFormatError(f"{path}: label {label} outside NW-UCLA's 1..10")
+    if label is not None and (not isinstance(label, int) or not 1 <= label <= 10):
+        raise ClipFormatError(f"{path}: label {label!r}, expected an integer in NW-UCLA's 1..10")
     return Clip(
         a[None],
-        (layout or get_layout("kinect-v1")).name,
-        label=None if label is None else int(label) - 1,
+        "kinect-v1",
+        label=None if label is None else label - 1,
         fps=30.0,
         source=str(path),
     )
@@ -182,11 +200,358 @@ def _read_msr_txt(path: Path, layout: Layout | None, convention: str | None) -> 
     m = re.search(r"a(\d+)_s\d+_e\d+", path.name)
     label = int(m.group(1)) - 1 if m else None
     return Clip(
-        a[:, :3].reshape(1, -1, 20, 3),
-        (layout or get_layout("msr-action3d")).name,
-        label=label,
-        fps=15.0,
-        source=str(path),
+        a[:, :3].reshape(1, -1, 20, 3), "msr-action3d", label=label, fps=15.0, source=str(path)
+    )
+
+
+class _Lines:
+    """A cursor over a text file's lines whose errors name the file and the 1-based line."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        try:
+            self.lines = path.read_text().splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ClipFormatError(f"{path}: not a readable {what} file ({e})") from None
+        self.path, self.pos = path, 0
+
+    def error(self, line: int, message: str) -> ClipFormatError:
+        return ClipFormatError(f"{self.path}: line {line}: {message}")
+
+    def take(self, what: str) -> list[str]:
+        """The next line's tokens; running out means the file was cut short."""
+        if self.pos >= len(self.lines):
+            raise self.error(self.pos + 1, f"file ends here, expected {what} (truncated file?)")
+        self.pos += 1
+        return self.lines[self.pos - 1].split()
+
+    def count(self, what: str) -> int:
+        tokens = self.take(what)
+        if len(tokens) != 1 or not tokens[0].isdigit():
+            raise self.error(
+                self.pos, f"expected {what} (one non-negative integer), found {' '.join(tokens)!r}"
+            )
+        return int(tokens[0])
+
+    def values(self, n: int, what: str) -> list[str]:
+        tokens = self.take(what)
+        if len(tokens) != n:
+            raise self.error(self.pos, f"found {len(tokens)} values, expected {n} ({what})")
+        return tokens
+
+    def floats(self, n: int, what: str) -> np.ndarray:
+        tokens = self.values(n, what)
+        try:
+            return np.array(tokens, dtype=np.float64)
+        except ValueError:
+            raise self.error(
+                self.pos, f"expected {n} numbers ({what}), found {' '.join(tokens)!r}"
+            ) from None
+
+    def expect_end(self, what: str) -> None:
+        for i in range(self.pos, len(self.lines)):
+            if self.lines[i].strip():
+                raise self.error(i + 1, f"unexpected content after {what}")
+
+
+class NTUName(NamedTuple):
+    """The factors in an NTU RGB+D file name ``SsssCcccPpppRrrrAaaa`` (all 1-based)."""
+
+    setup: int
+    camera: int
+    subject: int
+    replication: int
+    action: int
+
+
+_NTU_NAME = re.compile(r"S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})")
+
+
+def parse_ntu_name(name: str) -> NTUName | None:
+    """Setup, camera, subject, replication and action ids of an NTU sample name, if it is one."""
+    m = _NTU_NAME.search(name)
+    return NTUName(*(int(g) for g in m.groups())) if m else None
+
+
+_NTU_JOINTS = 25
+_NTU_JOINT_VALUES = (
+    "x y z depthX depthY colorX colorY orientationW orientationX orientationY "
+    "orientationZ trackingState"
+)
+
+
+def _read_ntu_skeleton(path: Path, layout: Layout | None, convention: str | None) -> Clip:
+    """NTU RGB+D ``.skeleton`` text: x, y, z of every body; one person slot per body id in order
+    of first appearance, zeros where a body is absent from a frame."""
+    lines = _Lines(path, "NTU RGB+D .skeleton")
+    num_frames = lines.count("the frame count")
+    if num_frames == 0:
+        raise lines.error(1, "frame count is 0 (empty clip)")
+    slots: dict[tuple[str, int], int] = {}
+    found: list[tuple[int, int, np.ndarray]] = []  # (frame, slot, (25, 3))
+    for t in range(num_frames):
+        seen: dict[str, int] = {}
+        for b in range(lines.count(f"the body count of frame {t + 1}")):
+            where = f"body {b + 1} of frame {t + 1}"
+            body_id = lines.values(10, f"the 10-value body line of {where}")[0]
+            joints = lines.count(f"the joint count of {where}")
+            if joints != _NTU_JOINTS:
+                raise lines.error(lines.pos, f"{where} has {joints} joints, expected {_NTU_JOINTS}")
+            xyz = np.stack(
+                [
+                    lines.floats(12, f"joint {j + 1} of {where}: {_NTU_JOINT_VALUES}")[:3]
+                    for j in range(_NTU_JOINTS)
+                ]
+            )
+            # A body id repeated within one frame (never seen in NTU) gets a slot of its own.
+            key = (body_id, seen.get(body_id, 0))
+            seen[body_id] = key[1] + 1
+            found.append((t, slots.setdefault(key, len(slots)), xyz))
+    lines.expect_end(f"the last of {num_frames} frames")
+    if not slots:
+        raise ClipFormatError(f"{path}: no body in any of its {num_frames} frames")
+    data = np.zeros((len(slots), num_frames, _NTU_JOINTS, 3), dtype=np.float32)
+    for t, m, xyz in found:
+        data[m, t] = xyz
+    name = parse_ntu_name(path.name)
+    label = name.action - 1 if name else None
+    return Clip(data, "ntu-rgbd", label=label, fps=30.0, source=str(path))
+
+
+UTKINECT_CLASSES = [
+    "walk",
+    "sitDown",
+    "standUp",
+    "pickUp",
+    "carry",
+    "throw",
+    "push",
+    "pull",
+    "waveHands",
+    "clapHands",
+]
+_UTK_JOINTS = 20
+
+
+def read_utkinect_stream(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """A UTKinect-style ``joints_sSS_eEE.txt`` stream: (frame numbers (T,), joints (T, 20, 3)).
+
+    Each line holds a frame number and 20 × (x y z) in the Kinect SDK v1 joint order.
+    """
+    lines = _Lines(Path(path), "UTKinect joints")
+    rows = []
+    while lines.pos < len(lines.lines):
+        if lines.lines[lines.pos].strip():
+            rows.append(lines.floats(1 + 3 * _UTK_JOINTS, "a frame number and 20 joints × x y z"))
+        else:
+            lines.pos += 1
+    if not rows:
+        raise ClipFormatError(f"{path}: no frames (expected lines of a frame number and 60 values)")
+    a = np.stack(rows)
+    frames = a[:, 0]
+    if not np.all(np.isfinite(frames) & (frames == np.round(frames))):
+        bad = int(np.argmax(~(np.isfinite(frames) & (frames == np.round(frames)))))
+        raise ClipFormatError(f"{path}: frame number {frames[bad]} is not an integer")
+    return frames.astype(np.int64), a[:, 1:].reshape(-1, _UTK_JOINTS, 3).astype(np.float32)
+
+
+def _read_utkinect(path: Path, layout: Layout | None, convention: str | None) -> Clip:
+    _, joints = read_utkinect_stream(path)
+    return Clip(joints[None], "kinect-v1", source=str(path))
+
+
+class ActionSegment(NamedTuple):
+    """One labelled action of a UTKinect sequence: frames ``start``..``end`` (inclusive, by the
+    stream's frame numbers); both are None where the label file says NaN (action not recorded)."""
+
+    action: str
+    label: int
+    start: int | None
+    end: int | None
+
+
+def read_utkinect_labels(path: str | os.PathLike) -> dict[str, list[ActionSegment]]:
+    """Parse an ``actionLabel.txt``: a sequence name line (``s01_e01``), then ``action: start end``
+    lines; returns sequence name → its segments."""
+    lines = _Lines(Path(path), "UTKinect action label")
+    out: dict[str, list[ActionSegment]] = {}
+    current: str | None = None
+    for no, line in enumerate(lines.lines, start=1):
+        text = line.strip()
+        if not text:
+            continue
+        if ":" not in text:
+            if len(text.split()) != 1:
+                raise lines.error(no, f"expected a sequence name like 's01_e01', found {text!r}")
+            current = text
+            out.setdefault(current, [])
+            continue
+        action, _, rng = text.partition(":")
+        action, bounds = action.strip(), rng.split()
+        if current is None:
+            raise lines.error(no, f"action {action!r} before any sequence name line")
+        if action not in UTKINECT_CLASSES:
+            raise lines.error(
+                no, f"unknown action {action!r}; expected one of {', '.join(UTKINECT_CLASSES)}"
+            )
+        if len(bounds) != 2:
+            raise lines.error(no, f"expected '{action}: start end', found {text!r}")
+        if all(b.lower() == "nan" for b in bounds):
+            start = end = None
+        elif all(b.isdigit() for b in bounds) and int(bounds[0]) <= int(bounds[1]):
+            start, end = int(bounds[0]), int(bounds[1])
+        else:
+            raise lines.error(
+                no, f"expected two frame numbers start <= end (or NaN NaN), found {rng.strip()!r}"
+            )
+        out[current].append(ActionSegment(action, UTKINECT_CLASSES.index(action), start, end))
+    if not out:
+        raise ClipFormatError(f"{path}: no sequences (expected 's01_e01' then 'action: start end')")
+    return out
+
+
+def cut_utkinect_stream(
+    stream: str | os.PathLike,
+    labels: str | os.PathLike | dict[str, list[ActionSegment]],
+    *,
+    sequence: str | None = None,
+) -> list[Clip]:
+    """Cut a UTKinect ``joints_sSS_eEE.txt`` stream into labelled clips (layout ``kinect-v1``).
+
+    ``labels`` is an ``actionLabel.txt`` path or its parsed form; ``sequence`` defaults to the
+    ``sSS_eEE`` part of the stream's file name. Segments marked NaN are skipped with a warning.
+    """
+    path = Path(stream)
+    table = labels if isinstance(labels, dict) else read_utkinect_labels(labels)
+    if sequence is None:
+        m = re.search(r"s\d+_e\d+", path.name)
+        if not m:
+            raise ClipFormatError(
+                f"{path}: no sSS_eEE sequence name in the file name; pass sequence="
+            )
+        sequence = m.group(0)
+    if sequence not in table:
+        raise ClipFormatError(
+            f"{path}: sequence {sequence!r} has no entry in the action labels "
+            f"(they list {', '.join(sorted(table)) or 'nothing'})"
+        )
+    frames, joints = read_utkinect_stream(path)
+    clips, missing = [], []
+    for seg in table[sequence]:
+        if seg.start is None:
+            missing.append(seg.action)
+            continue
+        keep = (frames >= seg.start) & (frames <= seg.end)
+        if not keep.any():
+            raise ClipFormatError(
+                f"{path}: action {seg.action!r} spans frames {seg.start}..{seg.end}, but the "
+                f"stream holds frames {frames.min()}..{frames.max()}"
+            )
+        clips.append(
+            Clip(
+                joints[keep][None],
+                "kinect-v1",
+                label=seg.label,
+                source=f"{path} ({seg.action}, frames {seg.start}..{seg.end})",
+            )
+        )
+    if missing:
+        warnings.warn(
+            f"{path}: no frame range (NaN) for {', '.join(missing)}; skipped", stacklevel=2
+        )
+    return clips
+
+
+def read_pyskl(path: str | os.PathLike) -> tuple[list[dict], dict[str, list[str]]]:
+    """A PySKL / mmaction2 annotation pickle through the restricted unpickler:
+    (annotations, splits). Accepts ``{'split', 'annotations'}``, a list of annotations or a
+    single annotation dict."""
+    path = Path(path)
+    try:
+        obj = safe_load(path)
+    except UnsafePickleError as e:
+        raise ClipFormatError(f"{path}: {e}") from e
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as e:
+        raise ClipFormatError(f"{path}: not a readable annotation pickle ({e})") from None
+    if isinstance(obj, dict) and "annotations" in obj:
+        anns, splits = obj["annotations"], obj.get("split") or {}
+    elif isinstance(obj, dict) and "keypoint" in obj:
+        anns, splits = [obj], {}
+    else:
+        anns, splits = obj, {}
+    if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+        raise ClipFormatError(
+            f"{path}: expected {{'split': ..., 'annotations': [dict, ...]}}, a list of annotation "
+            f"dicts or one annotation dict, found {type(obj).__name__}"
+        )
+    if not anns:
+        raise ClipFormatError(f"{path}: no annotations")
+    if not isinstance(splits, dict) or not all(
+        isinstance(v, list | tuple) for v in splits.values()
+    ):
+        raise ClipFormatError(f"{path}: 'split' must map split names to lists of frame_dir names")
+    return anns, {str(k): [str(x) for x in v] for k, v in splits.items()}
+
+
+def pyskl_annotation_to_clip(
+    annotation: dict, *, source: str, layout: str | Layout | None = None
+) -> Clip:
+    """One PySKL annotation as a clip: ``keypoint`` (M, T, V, C) and its 0-based ``label``.
+
+    2D annotations keep C = 2 (x, y); their ``keypoint_score`` is not part of the clip.
+    Without ``layout`` it is inferred from the joint count (25 → ntu-rgbd, 17 → coco-17).
+    """
+    if "keypoint" not in annotation:
+        raise ClipFormatError(f"{source}: no 'keypoint' array (keys: {sorted(annotation)})")
+    kp = np.asarray(annotation["keypoint"])
+    if kp.ndim != 4:
+        raise ClipFormatError(f"{source}: 'keypoint' has shape {kp.shape}, expected (M, T, V, C)")
+    total = annotation.get("total_frames")
+    if total is not None and (not isinstance(total, int | np.integer) or total != kp.shape[1]):
+        raise ClipFormatError(
+            f"{source}: total_frames is {total} but 'keypoint' has {kp.shape[1]} frames"
+        )
+    label = annotation.get("label")
+    if label is not None and (not isinstance(label, int | np.integer) or label < 0):
+        raise ClipFormatError(f"{source}: label {label!r}, expected a 0-based class id")
+    return array_to_clip(
+        kp,
+        layout=layout,
+        convention="mtvc",
+        source=source,
+        label=None if label is None else int(label),
+    )
+
+
+def _annotation_source(path: Path, anns: list[dict], i: int) -> str:
+    fd = anns[i].get("frame_dir")
+    return f"{path} (annotation {i}" + (f", frame_dir {fd!r})" if fd is not None else ")")
+
+
+def _read_pyskl(
+    path: Path, layout: Layout | None, convention: str | None, *, item: int | str | None = None
+) -> Clip:
+    anns, _ = read_pyskl(path)
+    if item is None:
+        if len(anns) > 1:
+            example = anns[0].get("frame_dir")
+            raise ClipFormatError(
+                f"{path}: holds {len(anns)} annotations; pass item= an index 0..{len(anns) - 1}"
+                + (f" or a frame_dir such as {example!r}" if example is not None else "")
+            )
+        i = 0
+    elif isinstance(item, str):
+        hits = [k for k, a in enumerate(anns) if a.get("frame_dir") == item]
+        if not hits:
+            raise ClipFormatError(f"{path}: no annotation with frame_dir {item!r}")
+        i = hits[0]
+    elif isinstance(item, int) and 0 <= item < len(anns):
+        i = item
+    else:
+        raise ClipFormatError(
+            f"{path}: item {item!r} is not an index 0..{len(anns) - 1} or a frame_dir name"
+        )
+    return pyskl_annotation_to_clip(
+        anns[i], source=_annotation_source(path, anns, i), layout=layout
     )
 
 
@@ -195,26 +560,51 @@ FORMATS: dict[str, Reader] = {
     "npz": _read_npz,
     "nw-ucla": _read_nwucla_json,
     "msr-action3d": _read_msr_txt,
+    "ntu-rgbd": _read_ntu_skeleton,
+    "utkinect": _read_utkinect,
+    "pyskl": _read_pyskl,
 }
+# Formats whose files hold several clips, selected with ``load_clip(..., item=)``.
+_MULTI_CLIP_FORMATS = {"pyskl"}
+# Formats with a fixed joint order: ``layout=`` maps the clip onto that layout.
+_NATIVE_LAYOUT_FORMATS = {"nw-ucla", "msr-action3d", "ntu-rgbd", "utkinect"}
+
+
+def _sniff_txt(path: Path) -> str | None:
+    """A ``.txt`` clip's format from its first non-blank line's number of values."""
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.strip():
+                n = len(line.split())
+                return {4: "msr-action3d", 1 + 3 * _UTK_JOINTS: "utkinect"}.get(n)
+    return None
 
 
 def detect_format(path: Path) -> str:
     """The reader name for a file, from its name (and content where the name is not enough)."""
     name = path.name.lower()
-    if name.endswith(".npy"):
-        return "npy"
-    if name.endswith(".npz"):
-        return "npz"
-    if name.endswith(".json"):
-        return "nw-ucla"
+    by_suffix = {
+        ".npy": "npy",
+        ".npz": "npz",
+        ".json": "nw-ucla",
+        ".skeleton": "ntu-rgbd",
+        ".pkl": "pyskl",
+        ".pickle": "pyskl",
+    }
+    if path.suffix.lower() in by_suffix:
+        return by_suffix[path.suffix.lower()]
     if name.endswith("_skeleton3d.txt"):
         return "msr-action3d"
+    if name.startswith("joints_") and name.endswith(".txt"):
+        return "utkinect"
     for fmt, test in _EXTRA_DETECTORS:
         if test(path):
             return fmt
+    if name.endswith(".txt") and (fmt := _sniff_txt(path)):
+        return fmt
     raise ClipFormatError(
-        f"{path}: cannot tell the clip format from the file name; pass format= one of "
-        f"{', '.join(sorted(FORMATS))}"
+        f"{path}: cannot tell the clip format from the file name or its first line; pass "
+        f"format= one of {', '.join(sorted(FORMATS))}"
     )
 
 
@@ -226,11 +616,16 @@ def load_clip(
     *,
     layout: str | Layout | None = None,
     format: str | None = None,
+    item: int | str | None = None,
 ) -> Clip:
     """Read one clip from a file; the format is detected from the file unless ``format`` is given.
 
-    ``format`` is a reader name (``npy``, ``npz``, ``nw-ucla``, ``msr-action3d``, …) or, for
-    arrays, a convention (``tvc``, ``mtvc``, ``ctvm``).
+    ``format`` is a reader name (``npy``, ``npz``, ``nw-ucla``, ``msr-action3d``, ``ntu-rgbd``,
+    ``utkinect``, ``pyskl``) or, for arrays, a convention (``tvc``, ``mtvc``, ``ctvm``).
+    ``layout`` is the joint order of arrays that do not state theirs (``.npy``, ``.npz``,
+    ``.pkl``); files of a dataset format have a fixed joint order and are mapped onto ``layout``.
+    ``item`` picks one annotation of a PySKL pickle, by index or ``frame_dir``; it is required
+    when the pickle holds more than one.
     """
     p = Path(path)
     if not p.is_file():
@@ -239,13 +634,20 @@ def load_clip(
         raise ClipFormatError(f"{p}: empty file")
     lay = get_layout(layout) if layout is not None else None
     convention = format if format in _ARRAY_CONVENTIONS else None
-    fmt = format if format in FORMATS else detect_format(p)
     if format is not None and format not in FORMATS and convention is None:
         raise ClipFormatError(
             f"unknown format {format!r}; expected one of "
             f"{', '.join(sorted(FORMATS) + list(_ARRAY_CONVENTIONS))}"
         )
-    clip = FORMATS[fmt](p, lay, convention)
+    fmt = format if format in FORMATS else detect_format(p)
+    if item is not None and fmt not in _MULTI_CLIP_FORMATS:
+        raise ClipFormatError(
+            f"{p}: item= selects an annotation of a multi-clip file (.pkl); "
+            f"a {fmt} file holds one clip"
+        )
+    reader_layout = None if fmt in _NATIVE_LAYOUT_FORMATS else lay
+    extra = {"item": item} if fmt in _MULTI_CLIP_FORMATS else {}
+    clip = FORMATS[fmt](p, reader_layout, convention, **extra)
     if lay is not None and clip.layout != lay.name:
         clip = clip.to_layout(lay.name)
     return clip

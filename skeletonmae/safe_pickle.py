@@ -1,0 +1,94 @@
+"""A restricted unpickler for annotation pickles (PySKL / mmaction2 ``.pkl`` files).
+
+Unpickling runs whatever callables a file names, so an untrusted pickle can run arbitrary code.
+`safe_load` only resolves the globals needed for plain data: containers, numbers, strings, bytes
+and numpy arrays / scalars. Dicts, lists, tuples, str, bytes, int, float, bool and None are built by
+pickle opcodes that need no global at all; numpy needs its array reconstructor, ``ndarray``,
+``dtype`` and its scalar constructor; pickles written with protocol 2 or lower (mmcv's default)
+also spell bytes as ``_codecs.encode(text, "latin1")``. Every other global is refused with
+`UnsafePickleError` naming it, before anything is called.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import pickle
+from typing import IO, Any
+
+import numpy as np
+
+__all__ = ["SafeUnpickler", "UnsafePickleError", "safe_load", "safe_loads"]
+
+
+class UnsafePickleError(pickle.UnpicklingError):
+    """The pickle names a global outside the allow-list; ``module`` and ``name`` say which."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+        super().__init__(
+            f"refused to unpickle global '{module}.{name}': only dicts, lists, tuples, strings, "
+            "bytes, numbers, booleans, None and numpy arrays are allowed"
+        )
+
+
+def _latin1_encode(text: str, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    """``_codecs.encode`` as protocol ≤ 2 pickles use it for bytes: only str → latin-1 bytes."""
+    if not isinstance(text, str) or codecs.lookup(encoding).name != "iso8859-1":
+        raise pickle.UnpicklingError(
+            f"refused _codecs.encode({type(text).__name__}, {encoding!r}): only the latin-1 "
+            "encoding of a string (how old pickles store bytes) is allowed"
+        )
+    return text.encode("latin-1", errors)
+
+
+def _numpy_globals() -> dict[tuple[str, str], Any]:
+    """The numpy callables that array and scalar pickles name, under numpy 1.x and 2.x modules.
+
+    They are taken from numpy's own reductions, so no private module is imported here.
+    """
+    reconstruct = np.zeros(1).__reduce__()[0]
+    scalar = np.float64(0).__reduce__()[0]
+    frombuffer = np.zeros(1).__reduce_ex__(5)[0]
+    table: dict[tuple[str, str], Any] = {
+        ("numpy", "ndarray"): np.ndarray,
+        ("numpy", "dtype"): np.dtype,
+    }
+    for core in ("numpy.core", "numpy._core"):
+        table[(f"{core}.multiarray", "_reconstruct")] = reconstruct
+        table[(f"{core}.multiarray", "scalar")] = scalar
+        table[(f"{core}.numeric", "_frombuffer")] = frombuffer
+    return table
+
+
+_ALLOWED: dict[tuple[str, str], Any] = {
+    **_numpy_globals(),
+    ("_codecs", "encode"): _latin1_encode,
+}
+
+
+class SafeUnpickler(pickle.Unpickler):
+    """`pickle.Unpickler` whose `find_class` resolves only the allow-listed globals."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return _ALLOWED[(module, name)]
+        except KeyError:
+            raise UnsafePickleError(module, name) from None
+
+    def persistent_load(self, pid: Any) -> Any:
+        raise pickle.UnpicklingError(f"refused persistent id {pid!r}: not plain data")
+
+
+def safe_load(file: IO[bytes] | str | os.PathLike) -> Any:
+    """Unpickle plain data from a binary file object or a path; see the module docstring."""
+    if isinstance(file, str | os.PathLike):
+        with open(file, "rb") as f:
+            return SafeUnpickler(f).load()
+    return SafeUnpickler(file).load()
+
+
+def safe_loads(data: bytes) -> Any:
+    """`safe_load` from bytes."""
+    return SafeUnpickler(io.BytesIO(data)).load()
