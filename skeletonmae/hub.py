@@ -1,13 +1,51 @@
-"""Resolving ``from_pretrained`` arguments to a (config.json, model.safetensors) pair on disk."""
+"""Resolving ``from_pretrained`` arguments to a (config.json, model.safetensors) pair on disk, and
+publishing a model to the Hugging Face Hub.
+
+Resolution order: an existing local directory or ``.safetensors`` file; a Hub repo id
+``org/name`` (optionally ``org/name@revision``), fetched as is; otherwise a zoo name from the
+weights manifest. A zoo model's files come from the package when it is bundled, else from its Hub
+repo at the manifest's pinned revision; either way every file must match the manifest's sha256.
+
+Downloads go through ``huggingface_hub.hf_hub_download`` into the standard Hub cache, so
+``HF_ENDPOINT``, ``HF_HUB_OFFLINE`` and ``HF_HUB_CACHE`` behave as for any Hub library (note that
+huggingface_hub reads them when it is first imported). huggingface_hub is imported only when a
+file has to come from the Hub, which keeps loading bundled models fast.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .models.base import CONFIG_NAME, WEIGHTS_NAME
+from . import zoo
+from .models.base import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 
-__all__ = ["resolve_pretrained"]
+if TYPE_CHECKING:
+    from .models.base import SkeletonModel
+
+__all__ = [
+    "ChecksumError",
+    "ModelNotFoundError",
+    "PushResult",
+    "push_files",
+    "push_model",
+    "resolve_pretrained",
+]
+
+_REPO_ID = re.compile(r"^([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)(?:@([\w./-]+))?$")
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """The model's files cannot be found: no such path, Hub repo, revision or file, or offline
+    with nothing in the cache."""
+
+
+class ChecksumError(CheckpointError):
+    """A file's sha256 differs from the one the manifest records."""
 
 
 def resolve_pretrained(
@@ -16,17 +54,219 @@ def resolve_pretrained(
     revision: str | None = None,
     cache_dir: str | os.PathLike | None = None,
     local_files_only: bool | None = None,
+    manifest: str | os.PathLike | None = None,
 ) -> tuple[Path, Path]:
-    """A local directory (holding config.json and model.safetensors) or a .safetensors file
-    (with config.json beside it) → the two file paths."""
+    """A local directory / ``.safetensors`` file, a Hub repo id, or a zoo name → the paths of
+    its config.json and model.safetensors.
+
+    For a zoo name ``revision`` may only repeat the manifest's pinned revision (its checksums
+    describe those files); load another revision through the repo id, ``org/name@rev``.
+    """
     p = Path(name_or_path)
+    if p.exists():
+        return _local_files(p)
+    text = os.fspath(name_or_path)
+    hub = _REPO_ID.match(text)
+    if hub:
+        repo_id, rev = hub.groups()
+        if rev and revision and rev != revision:
+            raise ValueError(f"{text!r} names revision {rev!r} but revision={revision!r} was given")
+        config, weights = _download(repo_id, rev or revision, cache_dir, local_files_only)
+        return config, weights
+    if any(sep in text for sep in ("/", "\\")) or p.suffix in (".safetensors", ".json"):
+        raise ModelNotFoundError(f"no model directory or .safetensors file at {p}")
+    manifest_ = zoo.load_manifest(manifest)
+    return resolve_entry(
+        manifest_.get(text),
+        manifest_,
+        revision=revision,
+        cache_dir=cache_dir,
+        local_files_only=local_files_only,
+    )
+
+
+def _local_files(p: Path) -> tuple[Path, Path]:
     if p.is_dir():
         config, weights = p / CONFIG_NAME, p / WEIGHTS_NAME
-    elif p.is_file() and p.suffix == ".safetensors":
+    elif p.suffix == ".safetensors":
         config, weights = p.parent / CONFIG_NAME, p
     else:
-        raise FileNotFoundError(f"no model directory or .safetensors file at {p}")
+        raise ModelNotFoundError(f"{p} is neither a model directory nor a .safetensors file")
     for f in (config, weights):
         if not f.is_file():
-            raise FileNotFoundError(f"{p}: missing {f.name}")
+            raise ModelNotFoundError(f"{p}: missing {f.name}")
     return config, weights
+
+
+def resolve_entry(
+    entry: dict[str, Any],
+    manifest: zoo.Manifest,
+    *,
+    revision: str | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    local_files_only: bool | None = None,
+) -> tuple[Path, Path]:
+    """The checked files of a zoo entry: bundled in the package, or downloaded from its repo."""
+    name, pinned = entry["name"], entry["revision"]
+    if revision is not None and revision != pinned:
+        raise ValueError(
+            f"zoo model {name!r} is pinned to revision {pinned or '(none yet)'!r}, not "
+            f"{revision!r}; to load another revision use its repo id: "
+            f"'{entry['repo_id']}@{revision}'"
+        )
+    if entry["bundled"]:
+        folder = manifest.weights_dir(name)
+        paths = [folder / f for f in zoo.MODEL_FILES]
+        for path in paths:
+            if not path.is_file():
+                raise ModelNotFoundError(
+                    f"bundled model {name!r}: {path} is missing (a broken install? reinstall "
+                    "skeletonmae)"
+                )
+            _verify(path, entry, source=f"bundled model {name!r}", delete=False)
+    else:
+        paths = list(_download(entry["repo_id"], pinned or None, cache_dir, local_files_only))
+        for path in paths:
+            _verify(path, entry, source=f"zoo model {name!r} ({entry['repo_id']})", delete=True)
+    return paths[0], paths[1]
+
+
+def _verify(path: Path, entry: dict[str, Any], *, source: str, delete: bool) -> None:
+    """Compare a file's sha256 with the manifest; on a mismatch remove a downloaded copy from the
+    cache (so it is never used) and raise `ChecksumError`."""
+    expected = entry["files"][path.name]["sha256"]
+    actual = zoo.sha256_file(path)
+    if actual == expected:
+        return
+    if delete:
+        blob = path.resolve()
+        path.unlink(missing_ok=True)
+        blob.unlink(missing_ok=True)
+    raise ChecksumError(
+        f"{source}: {path.name} has sha256 {actual}, the manifest expects {expected}"
+        + ("; the file was removed from the cache" if delete else "")
+    )
+
+
+def _download(
+    repo_id: str,
+    revision: str | None,
+    cache_dir: str | os.PathLike | None,
+    local_files_only: bool | None,
+) -> tuple[Path, Path]:
+    """config.json and model.safetensors of a Hub repo, through the Hub cache; the library's
+    errors become one-line `ModelNotFoundError` messages."""
+    from huggingface_hub import constants, hf_hub_download
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    where = f"{repo_id}@{revision or 'main'}"
+    paths = []
+    for filename in zoo.MODEL_FILES:
+        try:
+            path = hf_hub_download(
+                repo_id,
+                filename,
+                revision=revision,
+                cache_dir=cache_dir,
+                local_files_only=bool(local_files_only),
+                library_name="skeletonmae",
+            )
+        except RepositoryNotFoundError:
+            raise ModelNotFoundError(
+                f"Hub repository {repo_id!r} not found at {constants.ENDPOINT} (or it is private "
+                "and no valid token was given)"
+            ) from None
+        except RevisionNotFoundError:
+            raise ModelNotFoundError(
+                f"revision {revision!r} not found in Hub repository {repo_id!r}"
+            ) from None
+        except LocalEntryNotFoundError as e:
+            if local_files_only or constants.is_offline_mode():
+                why = "offline (HF_HUB_OFFLINE=1 or local_files_only)"
+            else:
+                cause = str(e.__cause__ or "no answer").splitlines()[0]
+                why = f"cannot get it from {constants.ENDPOINT} ({cause})"
+            cache = cache_dir or constants.HF_HUB_CACHE
+            raise ModelNotFoundError(
+                f"{filename} of {where}: {why} and the file is not in the Hub cache at {cache}"
+            ) from None
+        except EntryNotFoundError:
+            raise ModelNotFoundError(f"{where} has no file {filename!r}") from None
+        except HfHubHTTPError as e:
+            raise ModelNotFoundError(f"{filename} of {where}: {str(e).splitlines()[0]}") from None
+        paths.append(Path(path))
+    return paths[0], paths[1]
+
+
+# -- publishing ----------------------------------------------------------------------------------
+
+
+class PushResult(NamedTuple):
+    """Where a push went: the folder written (``local_dir`` mode) or the Hub commit created."""
+
+    repo_id: str
+    folder: Path | None
+    commit: str | None
+
+
+def push_files(
+    config_path: str | os.PathLike,
+    weights_path: str | os.PathLike,
+    repo_id: str,
+    *,
+    entry: dict[str, Any] | None = None,
+    local_dir: str | os.PathLike | None = None,
+    private: bool | None = None,
+    token: str | None = None,
+    commit_message: str | None = None,
+) -> PushResult:
+    """Publish a checkpoint: its config.json and model.safetensors plus a model card README.md
+    generated from ``entry`` (made from the files when not given).
+
+    With ``local_dir`` the repository folder is written there and nothing is uploaded; otherwise
+    the repo is created if needed (``HfApi.create_repo``) and the folder uploaded in one commit
+    (``HfApi.upload_folder``), whose id is returned — the revision to pin in the manifest.
+    """
+    from .modelcard import render_model_card
+
+    if not _REPO_ID.match(repo_id) or "@" in repo_id:
+        raise ValueError(f"repo id must look like 'org/name', got {repo_id!r}")
+    with tempfile.TemporaryDirectory(prefix="skeletonmae-push-") as tmp:
+        folder = Path(local_dir) if local_dir is not None else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for src, name in ((config_path, CONFIG_NAME), (weights_path, WEIGHTS_NAME)):
+            if Path(src).resolve() != (folder / name).resolve():
+                shutil.copyfile(src, folder / name)
+        card_entry = zoo.make_entry(repo_id.split("/")[1].lower(), folder, {}, repo_id=repo_id)
+        if entry is not None:
+            card_entry = {**entry, "repo_id": repo_id, "files": card_entry["files"]}
+        (folder / "README.md").write_text(render_model_card(card_entry))
+        if local_dir is not None:
+            return PushResult(repo_id, folder, None)
+        from huggingface_hub import HfApi
+
+        api = HfApi(token=token, library_name="skeletonmae")
+        api.create_repo(repo_id, private=private, exist_ok=True)
+        info = api.upload_folder(
+            repo_id=repo_id,
+            folder_path=folder,
+            commit_message=commit_message or f"Upload {card_entry['name']} with skeletonmae",
+        )
+        return PushResult(repo_id, None, info.oid)
+
+
+def push_model(
+    model: SkeletonModel, repo_id: str, *, local_dir: str | os.PathLike | None = None, **kw: Any
+) -> PushResult:
+    """`push_files` for a model in memory: the same files as ``save_pretrained`` plus the card."""
+    with tempfile.TemporaryDirectory(prefix="skeletonmae-save-") as tmp:
+        folder = model.save_pretrained(local_dir if local_dir is not None else tmp)
+        return push_files(
+            folder / CONFIG_NAME, folder / WEIGHTS_NAME, repo_id, local_dir=local_dir, **kw
+        )

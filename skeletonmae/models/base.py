@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import torch
@@ -25,6 +25,9 @@ from ..clip import Clip
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, get_layout, register_layout
 from ..transforms import PreprocessConfig, preprocess
+
+if TYPE_CHECKING:
+    from ..hub import PushResult
 
 __all__ = ["ARCHITECTURES", "CheckpointError", "ModelConfig", "SkeletonModel", "config_from_dict"]
 
@@ -198,6 +201,32 @@ class SkeletonModel(nn.Module):
             name_or_path, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only
         )
         return cls.from_config_and_weights(config_path, weights_path, map_location=map_location)
+
+    def push_to_hub(
+        self,
+        repo_id: str,
+        *,
+        entry: dict[str, Any] | None = None,
+        local_dir: str | os.PathLike | None = None,
+        private: bool | None = None,
+        token: str | None = None,
+        commit_message: str | None = None,
+    ) -> PushResult:
+        """Publish to the Hugging Face Hub the files of `save_pretrained` plus a model card
+        (from the manifest ``entry`` when given). ``local_dir`` writes the repo folder there
+        instead of uploading. Returns a `skeletonmae.hub.PushResult` (the commit id when
+        uploaded). See `skeletonmae.hub.push_files`."""
+        from ..hub import push_model
+
+        return push_model(
+            self,
+            repo_id,
+            entry=entry,
+            local_dir=local_dir,
+            private=private,
+            token=token,
+            commit_message=commit_message,
+        )
 
     # -- inference ------------------------------------------------------------------------------
     @property

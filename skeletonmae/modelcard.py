@@ -1,0 +1,184 @@
+"""Model cards: the README.md of a published repo. Its YAML metadata (license, library_name,
+tags, datasets, metrics, model-index) is generated from a manifest entry with huggingface_hub's
+own card classes, so the Hub reads it as it reads any card; the body says what the model is, how
+to use it, how it was trained and measured, and that the weights are for research use only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["card_data", "render_model_card"]
+
+DATASETS = {
+    "nw-ucla": ("NW-UCLA", "Northwestern-UCLA Multiview Action3D (Wang et al., CVPR 2014)"),
+    "msr-action3d": ("MSR Action3D", "MSR Action3D (Li, Zhang and Liu, CVPR workshops 2010)"),
+}
+METRICS = {
+    "top1": ("accuracy", "Top-1 accuracy (%)"),
+    "top5": ("top_5_accuracy", "Top-5 accuracy (%)"),
+}
+ARCHITECTURES = {
+    "skeletonmae-transformer": "System A, the spatial-temporal transformer SkeletonMAE "
+    "(Wu et al., ICME workshops 2023)",
+    "skeletonmae-graph": "System B, the graph SkeletonMAE with its STRL classifier "
+    "(Yan et al., ICCV 2023)",
+}
+TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition")
+
+
+def _dataset_name(entry: dict[str, Any]) -> str:
+    return DATASETS.get(entry["dataset"], (entry["dataset"] or "unknown data",))[0]
+
+
+def card_data(entry: dict[str, Any]):
+    """The card's metadata as a ``huggingface_hub.ModelCardData``."""
+    from huggingface_hub import EvalResult, ModelCardData
+
+    results = [
+        EvalResult(
+            task_type=TASK[0],
+            task_name=TASK[1],
+            dataset_type=entry["dataset"],
+            dataset_name=_dataset_name(entry),
+            dataset_config=entry["protocol"],
+            dataset_split=m["split"],
+            metric_type=METRICS.get(m["name"], (m["name"],))[0],
+            metric_name=METRICS.get(m["name"], (None, m["name"]))[1],
+            metric_value=m["value"],
+        )
+        for m in entry["metrics"]
+    ]
+    extra = {"license_name": "research-only"} if entry["license"] == "other" else {}
+    tags = [
+        "skeletonmae",
+        TASK[0],
+        "action-recognition",
+        "masked-autoencoder",
+        "self-supervised",
+        entry["architecture"],
+        entry["layout"],
+        "pytorch",
+        "safetensors",
+    ]
+    return ModelCardData(
+        license=entry["license"],
+        library_name="skeletonmae",
+        tags=tags,
+        datasets=[entry["dataset"]] if entry["dataset"] else None,
+        metrics=sorted({METRICS.get(m["name"], (m["name"],))[0] for m in entry["metrics"]}) or None,
+        model_name=entry["name"],
+        eval_results=results or None,
+        **extra,
+    )
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def render_model_card(entry: dict[str, Any]) -> str:
+    """README.md text (YAML front matter + Markdown) for a manifest entry."""
+    name, repo = entry["name"], entry["repo_id"]
+    arch = ARCHITECTURES.get(entry["architecture"], entry["architecture"])
+    data = _dataset_name(entry)
+    full_data = DATASETS.get(entry["dataset"], (None, data))[1]
+    classifier = entry["task"] == "action-classification"
+    what = "an action classifier" if classifier else "a pre-trained encoder (features only)"
+    lines = [
+        "---",
+        card_data(entry).to_yaml(),
+        "---",
+        "",
+        f"# {name}",
+        "",
+        entry["description"] or f"SkeletonMAE {what} for `{entry['layout']}` skeletons.",
+        "",
+        f"Architecture: {arch}. Parameters: {entry['params']:,}.",
+        "",
+        "## Use",
+        "",
+        "```python",
+        "from skeletonmae import SkeletonModel",
+        "",
+        f'model = SkeletonModel.from_pretrained("{repo}")',
+        'print(model.classify("clip.npy", top_k=5))'
+        if classifier
+        else 'features = model.extract_features("clip.npy")',
+        "```",
+        "",
+        "or from the command line:",
+        "",
+        "```",
+        f"skeletonmae {'classify' if classifier else 'extract'} clip.npy --model {repo}"
+        + ("" if classifier else " -o features.npz"),
+        "```",
+        "",
+        "## Results",
+        "",
+    ]
+    if entry["metrics"]:
+        lines += ["| metric | value | split | clips | command |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {METRICS.get(m['name'], (None, m['name']))[1]} | {m['value']} | {m['split']} "
+            f"| {m.get('num_clips', '')} | `{_cell(m['command'])}` |"
+            for m in entry["metrics"]
+        ]
+    else:
+        lines.append("No evaluation recorded for this checkpoint.")
+    lines += [
+        "",
+        "## Training",
+        "",
+        f"- Data: {full_data}, protocol `{entry['protocol']}`, trained on "
+        f"`{entry['train_split']}`, evaluated on `{entry['eval_split']}`."
+        if entry["dataset"]
+        else "- Data: not recorded.",
+    ]
+    if entry.get("stage"):
+        lines.append(
+            f"- Stage: {entry['stage']}"
+            + (f" (recipe `{entry['recipe']}`)" if entry.get("recipe") else "")
+        )
+    if entry["command"]:
+        lines.append(f"- Command: `{entry['command']}`")
+    lines += [
+        "",
+        "## Input",
+        "",
+        f"- Skeleton layout: `{entry['layout']}`; clips in another layout are mapped onto it "
+        "when a mapping exists.",
+        f"- Preprocessing: `{json.dumps(entry['preprocess'], sort_keys=True)}`",
+    ]
+    if classifier:
+        lines.append(
+            "- Classes (in class-id order): "
+            + ", ".join(f"{i}: {c}" for i, c in enumerate(entry["class_names"]))
+        )
+    lines += [
+        "",
+        "## Files",
+        "",
+        "| file | bytes | sha256 |",
+        "|---|---|---|",
+        *(f"| {f} | {r['size']} | `{r['sha256']}` |" for f, r in entry["files"].items()),
+        "",
+        "## Terms of use",
+        "",
+        (
+            f"These weights were trained on {full_data}. The dataset is distributed by its "
+            "authors for research use only; weights derived from it inherit that restriction: "
+            "use them for non-commercial research only."
+            if entry["dataset"]
+            else "Weights inherit the terms of the data they were trained on; the skeleton "
+            "datasets this project trains on are distributed for research use only."
+        )
+        + f" Licence: `{entry['license']}`.",
+        "",
+        "## Papers",
+        "",
+        *(f"- [{p['title']}]({p['url']})" for p in entry["papers"]),
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,407 @@
+"""The model zoo: ``weights_manifest.json`` — loading, validation against
+``manifest.schema.json``, lookup with close-name suggestions — and `register`, which turns a
+trained checkpoint into a manifest entry with one call.
+
+The manifest inside the package (``skeletonmae/weights_manifest.json``) is the one source of
+truth: it is what an installed package reads. The copy at the repository root is a mirror for
+people browsing the repository; `save_manifest` writes both and a test checks they are identical.
+``$SKELETONMAE_MANIFEST`` (or a ``manifest=`` argument) points at another manifest file, e.g. a
+temporary one in tests. Bundled weights live in ``weights/<name>/`` beside the manifest file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safetensors import safe_open
+
+from .models.base import CONFIG_NAME, WEIGHTS_NAME
+
+__all__ = [
+    "MANIFEST_ENV",
+    "Manifest",
+    "ManifestError",
+    "UnknownModelError",
+    "get_entry",
+    "load_manifest",
+    "make_entry",
+    "manifest_path",
+    "register",
+    "save_manifest",
+    "sha256_file",
+    "validate_manifest",
+]
+
+MANIFEST_ENV = "SKELETONMAE_MANIFEST"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_MANIFEST = PACKAGE_DIR / "weights_manifest.json"
+ROOT_MANIFEST = PACKAGE_DIR.parent / "weights_manifest.json"
+SCHEMA_PATH = PACKAGE_DIR / "manifest.schema.json"
+MODEL_FILES = (CONFIG_NAME, WEIGHTS_NAME)
+
+# config.json fields that are entry fields of their own (layout_spec stays only in config.json).
+_LIFTED = ("arch", "layout", "layout_spec", "preprocess", "class_names")
+
+PAPERS: dict[str, list[dict[str, str]]] = {
+    "skeletonmae-transformer": [
+        {
+            "title": "SkeletonMAE: Spatial-Temporal Masked Autoencoders for Self-supervised "
+            "Skeleton Action Recognition",
+            "url": "https://arxiv.org/abs/2209.02399",
+        }
+    ],
+    "skeletonmae-graph": [
+        {
+            "title": "SkeletonMAE: Graph-based Masked Autoencoder for Skeleton Sequence "
+            "Pre-training",
+            "url": "https://arxiv.org/abs/2307.08476",
+        }
+    ],
+}
+
+
+class ManifestError(ValueError):
+    """The manifest file is unreadable or does not follow the schema."""
+
+
+class UnknownModelError(KeyError):
+    """A name that is not in the zoo (the message lists the closest names)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# -- validation -----------------------------------------------------------------------------------
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if isinstance(value, bool) and name in ("integer", "number"):
+        return False
+    return isinstance(value, _TYPES[name])
+
+
+def _schema_errors(schema: dict, value: Any, where: str, root: dict) -> Iterator[str]:
+    """The subset of JSON Schema that ``manifest.schema.json`` uses, so that validation needs no
+    third-party package at run time (the tests check that jsonschema agrees)."""
+    if "$ref" in schema:
+        target: Any = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        yield from _schema_errors(target, value, where, root)
+        return
+    if "const" in schema and value != schema["const"]:
+        yield f"{where}: expected {schema['const']!r}, found {value!r}"
+    if "enum" in schema and value not in schema["enum"]:
+        yield f"{where}: {value!r} is not one of {schema['enum']}"
+    if "type" in schema:
+        types = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+        if not any(_is_type(value, t) for t in types):
+            yield f"{where}: expected {' or '.join(types)}, found {type(value).__name__} {value!r}"
+            return
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0):
+            yield f"{where}: empty string"
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            yield f"{where}: {value!r} does not match {schema['pattern']}"
+    if "minimum" in schema and _is_type(value, "number") and value < schema["minimum"]:
+        yield f"{where}: {value} is below the minimum {schema['minimum']}"
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            yield f"{where}: needs at least {schema['minItems']} item(s)"
+        for i, item in enumerate(value):
+            yield from _schema_errors(schema.get("items", {}), item, f"{where}[{i}]", root)
+    if isinstance(value, dict):
+        for key in schema.get("required", ()):
+            if key not in value:
+                yield f"{where}: missing {key!r}"
+        props = schema.get("properties", {})
+        for key, item in value.items():
+            if key in props:
+                yield from _schema_errors(props[key], item, f"{where}.{key}", root)
+            elif schema.get("additionalProperties", True) is False:
+                yield f"{where}: unknown field {key!r}"
+
+
+def load_schema() -> dict:
+    """The manifest's JSON Schema."""
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def manifest_problems(data: Any) -> list[str]:
+    """Everything wrong with a manifest: schema violations, then the rules a schema cannot state
+    (unique names, a default that is a classifier in the zoo, class names that fit the config)."""
+    schema = load_schema()
+    problems = list(_schema_errors(schema, data, "manifest", schema))
+    if problems:
+        return problems
+    seen: set[str] = set()
+    for i, e in enumerate(data["models"]):
+        where = f"models[{i}] ({e['name']})"
+        if e["name"] in seen:
+            problems.append(f"{where}: duplicate name")
+        seen.add(e["name"])
+        n = e["config"].get("num_classes", 0)
+        if len(e["class_names"]) != n:
+            problems.append(f"{where}: {len(e['class_names'])} class_names for num_classes={n}")
+        if (e["task"] == "action-classification") != (n > 0):
+            problems.append(f"{where}: task {e['task']!r} does not fit num_classes={n}")
+    default = data["default"]
+    if default is not None:
+        entry = next((e for e in data["models"] if e["name"] == default), None)
+        if entry is None:
+            problems.append(f"default {default!r} is not a model in the manifest")
+        elif entry["task"] != "action-classification":
+            problems.append(f"default {default!r} is not a classifier")
+    return problems
+
+
+def validate_manifest(data: Any, source: str | os.PathLike = "manifest") -> None:
+    """Raise `ManifestError` naming ``source`` and every problem found."""
+    problems = manifest_problems(data)
+    if problems:
+        raise ManifestError(f"{source}: invalid weights manifest: " + "; ".join(problems))
+
+
+# -- loading and lookup ----------------------------------------------------------------------------
+
+
+def manifest_path(manifest: str | os.PathLike | None = None) -> Path:
+    """The manifest file: the argument, else ``$SKELETONMAE_MANIFEST``, else the package's."""
+    chosen = manifest or os.environ.get(MANIFEST_ENV)
+    return Path(chosen) if chosen else PACKAGE_MANIFEST
+
+
+def suggest(name: str, names: list[str], n: int = 3) -> list[str]:
+    """The zoo names closest to ``name`` (similar spelling first, then names containing it)."""
+    close = difflib.get_close_matches(name.lower(), names, n=n, cutoff=0.5)
+    close += [m for m in names if name.lower() in m and m not in close]
+    return close[:n]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A validated manifest and the file it came from."""
+
+    path: Path
+    data: dict[str, Any]
+
+    @property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        return {e["name"]: e for e in self.data["models"]}
+
+    @property
+    def default(self) -> str | None:
+        return self.data["default"]
+
+    def get(self, name: str) -> dict[str, Any]:
+        """The entry called ``name``; `UnknownModelError` with the closest names otherwise."""
+        entries = self.entries
+        if name in entries:
+            return entries[name]
+        if not entries:
+            raise UnknownModelError(
+                f"unknown model {name!r}: the zoo manifest {self.path} has no models yet"
+            )
+        close = suggest(name, list(entries))
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise UnknownModelError(
+            f"unknown model {name!r}{hint} (known: {', '.join(sorted(entries))}; "
+            "`skeletonmae list` shows the zoo)"
+        )
+
+    def weights_dir(self, name: str) -> Path:
+        """Where a bundled model's files live."""
+        return self.path.parent / "weights" / name
+
+
+def load_manifest(manifest: str | os.PathLike | None = None) -> Manifest:
+    """Read and validate the manifest (see `manifest_path` for which file)."""
+    path = manifest_path(manifest)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: weights manifest not found") from None
+    except (OSError, json.JSONDecodeError) as e:
+        raise ManifestError(f"{path}: unreadable weights manifest ({e})") from None
+    validate_manifest(data, path)
+    return Manifest(path, data)
+
+
+def get_entry(name: str, manifest: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The manifest entry of zoo model ``name``."""
+    return load_manifest(manifest).get(name)
+
+
+# -- building and registering entries --------------------------------------------------------------
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _model_dir(source: Path) -> Path:
+    """A model directory, or a training run's output directory holding one in ``model/``."""
+    for d in (source, source / "model"):
+        if all((d / f).is_file() for f in MODEL_FILES):
+            return d
+    raise FileNotFoundError(f"{source}: no {CONFIG_NAME} + {WEIGHTS_NAME} here or in model/")
+
+
+def _metrics(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Metric records from a results dict: a ``metrics`` list as is, or the engine's flat
+    ``top1`` / ``top5`` keys (with its ``eval_split``, ``num_clips`` and ``command``)."""
+    if "metrics" in results:
+        return [dict(m) for m in results["metrics"]]
+    out = []
+    for key in ("top1", "top5"):
+        if key in results:
+            m = {
+                "name": key,
+                "value": float(results[key]),
+                "split": results["eval_split"],
+                "command": results["command"],
+            }
+            if results.get("num_clips"):
+                m["num_clips"] = int(results["num_clips"])
+            out.append(m)
+    return out
+
+
+def make_entry(
+    name: str,
+    source: str | os.PathLike,
+    results: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A manifest entry for the checkpoint in ``source`` (a model directory, or a training run's
+    output directory with ``model/`` and ``results.json``).
+
+    ``results`` (default: ``source/results.json`` when present) is the engine's results dict:
+    ``dataset``, ``train_split``, ``eval_split``, ``command``, ``stage``, ``recipe`` and either
+    ``top1`` / ``top5`` / ``num_clips`` or a ready ``metrics`` list. ``fields`` set or override any
+    entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``papers``,
+    ``bundled``…); the result is not validated here (`register` does that).
+    """
+    src = Path(source)
+    model_dir = _model_dir(src)
+    if results is None and (src / "results.json").is_file():
+        results = json.loads((src / "results.json").read_text())
+    results = dict(results or {})
+    config = json.loads((model_dir / CONFIG_NAME).read_text())
+    with safe_open(str(model_dir / WEIGHTS_NAME), framework="pt") as f:
+        params = sum(math.prod(f.get_slice(k).get_shape()) for k in f.keys())  # noqa: SIM118
+    eval_split = results.get("eval_split")
+    num_classes = config.get("num_classes", 0)
+    entry: dict[str, Any] = {
+        "name": name,
+        "description": "",
+        "architecture": config["arch"],
+        "task": "action-classification" if num_classes else "feature-extraction",
+        "config": {k: v for k, v in config.items() if k not in _LIFTED},
+        "layout": config["layout"],
+        "preprocess": config["preprocess"],
+        "class_names": list(config.get("class_names") or []),
+        "dataset": results.get("dataset", ""),
+        "protocol": (eval_split or results.get("train_split", "")).split("_")[0],
+        "train_split": results.get("train_split", ""),
+        "eval_split": eval_split,
+        "metrics": _metrics(results),
+        "command": results.get("command"),
+        "params": params,
+        "files": {
+            f: {"size": (model_dir / f).stat().st_size, "sha256": sha256_file(model_dir / f)}
+            for f in MODEL_FILES
+        },
+        "repo_id": f"skeletonmae/{name}",
+        "revision": "",
+        "license": "other",
+        "papers": PAPERS.get(config["arch"], []),
+        "bundled": False,
+    }
+    for key in ("stage", "recipe"):
+        if results.get(key):
+            entry[key] = results[key]
+    entry.update(fields)
+    return entry
+
+
+def _write_json_atomic(path: Path, data: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_manifest(data: dict[str, Any], manifest: str | os.PathLike | None = None) -> Path:
+    """Validate and write a manifest atomically; writing the package manifest also refreshes
+    the repository-root mirror when there is one (a source checkout)."""
+    path = manifest_path(manifest)
+    validate_manifest(data, path)
+    _write_json_atomic(path, data)
+    if path.resolve() == PACKAGE_MANIFEST and ROOT_MANIFEST.is_file():
+        shutil.copyfile(path, ROOT_MANIFEST)
+    return path
+
+
+def register(
+    source: str | os.PathLike,
+    name: str,
+    results: Mapping[str, Any] | None = None,
+    *,
+    bundled: bool = False,
+    default: bool = False,
+    manifest: str | os.PathLike | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Add (or replace) the entry ``name`` for the checkpoint in ``source`` and save the manifest.
+
+    ``bundled=True`` also copies config.json and model.safetensors to ``weights/<name>/`` beside
+    the manifest, so the model loads with no network; ``default=True`` makes it the model that
+    ``skeletonmae classify`` uses. Other arguments are those of `make_entry`. Returns the entry.
+    """
+    zoo = load_manifest(manifest)
+    entry = make_entry(name, source, results, bundled=bundled, **fields)
+    data = json.loads(json.dumps(zoo.data))
+    models = [e for e in data["models"] if e["name"] != name]
+    data["models"] = [*models, entry]
+    if default:
+        data["default"] = name
+    validate_manifest(data, f"{zoo.path} (with new entry {name!r})")
+    target = zoo.weights_dir(name)
+    if bundled:
+        target.mkdir(parents=True, exist_ok=True)
+        for f in MODEL_FILES:
+            shutil.copyfile(_model_dir(Path(source)) / f, target / f)
+    elif target.is_dir():
+        shutil.rmtree(target)
+    save_manifest(data, zoo.path)
+    return entry
