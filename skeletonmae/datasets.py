@@ -8,36 +8,76 @@ files that cannot be read.
 from __future__ import annotations
 
 import difflib
+import numbers
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .clip import Clip, ClipFormatError
-from .formats import load_clip
+from .formats import (
+    infer_layout,
+    load_clip,
+    parse_ntu_name,
+    pyskl_annotation_to_clip,
+    read_pyskl,
+)
+from .layouts import Layout, get_layout
 
 __all__ = [
     "DATASETS",
     "MSR_ACTION3D_CLASSES",
+    "NTU60_XSUB_TRAIN_SUBJECTS",
+    "NTU120_XSUB_TRAIN_SUBJECTS",
+    "NTU_CLASSES",
     "NW_UCLA_CLASSES",
     "Sample",
     "SkeletonDataset",
+    "ntu60",
+    "ntu120",
     "open_dataset",
+    "pyskl",
 ]
 
 NW_UCLA_CLASSES = [
-    "pick up with one hand", "pick up with two hands", "drop trash", "walk around", "sit down",
-    "stand up", "donning", "doffing", "throw", "carry",
+    "pick up with one hand",
+    "pick up with two hands",
+    "drop trash",
+    "walk around",
+    "sit down",
+    "stand up",
+    "donning",
+    "doffing",
+    "throw",
+    "carry",
 ]
 # NW-UCLA action ids in file names (a01…a12, with gaps) → 0-based class id.
 _NW_UCLA_ACTIONS = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 8: 6, 9: 7, 11: 8, 12: 9}
 
 MSR_ACTION3D_CLASSES = [
-    "high arm wave", "horizontal arm wave", "hammer", "hand catch", "forward punch",
-    "high throw", "draw x", "draw tick", "draw circle", "hand clap", "two hand wave",
-    "side-boxing", "bend", "forward kick", "side kick", "jogging", "tennis swing",
-    "tennis serve", "golf swing", "pick up & throw",
+    "high arm wave",
+    "horizontal arm wave",
+    "hammer",
+    "hand catch",
+    "forward punch",
+    "high throw",
+    "draw x",
+    "draw tick",
+    "draw circle",
+    "hand clap",
+    "two hand wave",
+    "side-boxing",
+    "bend",
+    "forward kick",
+    "side kick",
+    "jogging",
+    "tennis swing",
+    "tennis serve",
+    "golf swing",
+    "pick up & throw",
 ]
 
 
@@ -116,7 +156,9 @@ def nw_ucla(root: str | Path) -> SkeletonDataset:
     for f in files:
         m = re.match(r"a(\d+)_s(\d+)_e(\d+)_v(\d+)$", f.stem)
         if not m or int(m.group(1)) not in _NW_UCLA_ACTIONS:
-            raise ClipFormatError(f"{f}: not an NW-UCLA file name (aAA_sSS_eEE_vVV, AA a known action)")
+            raise ClipFormatError(
+                f"{f}: not an NW-UCLA file name (aAA_sSS_eEE_vVV, AA a known action)"
+            )
         a, s, _, v = (int(x) for x in m.groups())
         samples.append(Sample(f, _NW_UCLA_ACTIONS[a], f.stem, subject=s, view=v))
     splits = {
@@ -127,7 +169,7 @@ def nw_ucla(root: str | Path) -> SkeletonDataset:
 
 
 def msr_action3d(root: str | Path) -> SkeletonDataset:
-    """MSR Action3D (``skeleton3d/aAA_sSS_eEE_skeleton3D.txt``); split ``xsub``: odd subjects train."""
+    """MSR Action3D (``skeleton3d/aAA_sSS_eEE_skeleton3D.txt``); ``xsub``: odd subjects train."""
     root = Path(root)
     d = _require_dir(root, "skeleton3d", "MSR Action3D")
     files = sorted(d.glob("a*_s*_e*_skeleton3D.txt"))
@@ -137,7 +179,9 @@ def msr_action3d(root: str | Path) -> SkeletonDataset:
     for f in files:
         m = re.match(r"a(\d+)_s(\d+)_e(\d+)_skeleton3D$", f.stem)
         if not m or not 1 <= int(m.group(1)) <= 20:
-            raise ClipFormatError(f"{f}: not an MSR Action3D file name (aAA_sSS_eEE_skeleton3D.txt)")
+            raise ClipFormatError(
+                f"{f}: not an MSR Action3D file name (aAA_sSS_eEE_skeleton3D.txt)"
+            )
         a, s, _ = (int(x) for x in m.groups())
         samples.append(Sample(f, a - 1, f.stem.removesuffix("_skeleton3D"), subject=s))
     splits = {
@@ -149,16 +193,309 @@ def msr_action3d(root: str | Path) -> SkeletonDataset:
     )
 
 
-DATASETS: dict[str, Callable[[str | Path], SkeletonDataset]] = {
+# NTU RGB+D action names, A001…A120 (NTU-60 is the first 60).
+NTU_CLASSES = [
+    "drink water",
+    "eat meal/snack",
+    "brushing teeth",
+    "brushing hair",
+    "drop",
+    "pickup",
+    "throw",
+    "sitting down",
+    "standing up (from sitting position)",
+    "clapping",
+    "reading",
+    "writing",
+    "tear up paper",
+    "wear jacket",
+    "take off jacket",
+    "wear a shoe",
+    "take off a shoe",
+    "wear on glasses",
+    "take off glasses",
+    "put on a hat/cap",
+    "take off a hat/cap",
+    "cheer up",
+    "hand waving",
+    "kicking something",
+    "reach into pocket",
+    "hopping (one foot jumping)",
+    "jump up",
+    "make a phone call/answer phone",
+    "playing with phone/tablet",
+    "typing on a keyboard",
+    "pointing to something with finger",
+    "taking a selfie",
+    "check time (from watch)",
+    "rub two hands together",
+    "nod head/bow",
+    "shake head",
+    "wipe face",
+    "salute",
+    "put the palms together",
+    "cross hands in front (say stop)",
+    "sneeze/cough",
+    "staggering",
+    "falling",
+    "touch head (headache)",
+    "touch chest (stomachache/heart pain)",
+    "touch back (backache)",
+    "touch neck (neckache)",
+    "nausea or vomiting condition",
+    "use a fan (with hand or paper)/feeling warm",
+    "punching/slapping other person",
+    "kicking other person",
+    "pushing other person",
+    "pat on back of other person",
+    "point finger at the other person",
+    "hugging other person",
+    "giving something to other person",
+    "touch other person's pocket",
+    "handshaking",
+    "walking towards each other",
+    "walking apart from each other",
+    "put on headphone",
+    "take off headphone",
+    "shoot at the basket",
+    "bounce ball",
+    "tennis bat swing",
+    "juggling table tennis balls",
+    "hush (quite)",
+    "flick hair",
+    "thumb up",
+    "thumb down",
+    "make ok sign",
+    "make victory sign",
+    "staple book",
+    "counting money",
+    "cutting nails",
+    "cutting paper (using scissors)",
+    "snapping fingers",
+    "open bottle",
+    "sniff (smell)",
+    "squat down",
+    "toss a coin",
+    "fold paper",
+    "ball up paper",
+    "play magic cube",
+    "apply cream on face",
+    "apply cream on hand back",
+    "put on bag",
+    "take off bag",
+    "put something into a bag",
+    "take something out of a bag",
+    "open a box",
+    "move heavy objects",
+    "shake fist",
+    "throw up cap/hat",
+    "hands up (both hands)",
+    "cross arms",
+    "arm circles",
+    "arm swings",
+    "running on the spot",
+    "butt kicks (kick backward)",
+    "cross toe touch",
+    "side kick",
+    "yawn",
+    "stretch oneself",
+    "blow nose",
+    "hit other person with something",
+    "wield knife towards other person",
+    "knock over other person (hit with body)",
+    "grab other person's stuff",
+    "shoot at other person with a gun",
+    "step on foot",
+    "high-five",
+    "cheers and drink",
+    "carry something with other person",
+    "take a photo of other person",
+    "follow other person",
+    "whisper in other person's ear",
+    "exchange things with other person",
+    "support somebody with hand",
+    "finger-guessing game (playing rock-paper-scissors)",
+]
+
+
+def _ids(text: str) -> frozenset[int]:
+    return frozenset(int(x) for x in text.split())
+
+
+NTU60_XSUB_TRAIN_SUBJECTS = _ids("1 2 4 5 8 9 13 14 15 16 17 18 19 25 27 28 31 34 35 38")
+NTU120_XSUB_TRAIN_SUBJECTS = NTU60_XSUB_TRAIN_SUBJECTS | _ids(
+    "45 46 47 49 50 52 53 54 55 56 57 58 59 70 74 78 80 81 82 83 84 85 86 89 91 92 93 94 95 97 "
+    "98 100 103"
+)
+_NTU60_SETUPS = 17  # NTU-60 is setups S001–S017 and actions A001–A060 of NTU-120
+
+
+def _excluded_names(root: Path, exclude: Iterable[str] | str | Path | None) -> set[str]:
+    """Sample names to leave out: ``exclude`` as names or a list file (one per line); by default
+    the dataset's own ``*missing_skeletons*.txt`` list(s) found in ``root``."""
+    if exclude is None:
+        lists = sorted(root.glob("*missing_skeletons*.txt"))
+    elif isinstance(exclude, str | Path):
+        lists = [Path(exclude)]
+    else:
+        return {str(x) for x in exclude}
+    return {
+        Path(line.strip()).stem
+        for f in lists
+        for line in f.read_text().splitlines()
+        if line.strip()
+    }
+
+
+def _ntu_samples(
+    root: str | Path, what: str, actions: int, setups: int | None, exclude
+) -> tuple[Path, list[Sample]]:
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{what}: no directory at {root}")
+    skip = _excluded_names(root, exclude)
+    samples = []
+    for f in sorted(root.rglob("*.skeleton")):
+        n = parse_ntu_name(f.stem)
+        if n is None or f.stem != _ntu_stem(n):
+            raise ClipFormatError(f"{f}: not an NTU RGB+D file name (SsssCcccPpppRrrrAaaa)")
+        if n.action <= actions and (setups is None or n.setup <= setups) and f.stem not in skip:
+            samples.append(
+                Sample(f, n.action - 1, f.stem, subject=n.subject, view=n.camera, setup=n.setup)
+            )
+    if not samples:
+        raise FileNotFoundError(f"{what}: no SsssCcccPpppRrrrAaaa.skeleton files under {root}")
+    return root, samples
+
+
+def _ntu_stem(n) -> str:
+    return f"S{n.setup:03d}C{n.camera:03d}P{n.subject:03d}R{n.replication:03d}A{n.action:03d}"
+
+
+def _where(samples: list[Sample], keep: Callable[[Sample], bool]) -> list[int]:
+    return [i for i, s in enumerate(samples) if keep(s)]
+
+
+def ntu60(
+    root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
+) -> SkeletonDataset:
+    """NTU RGB+D 60 from a folder of raw ``.skeleton`` files (searched recursively; files of
+    NTU-120's extra setups and actions are ignored). Splits ``xsub`` (the 20 training subjects)
+    and ``xview`` (cameras 2 and 3 train, camera 1 tests). Samples listed in
+    ``exclude`` (names, or a list file) are left out; by default the dataset's
+    ``*missing_skeletons*.txt`` in ``root``, as the standard protocol does."""
+    root, samples = _ntu_samples(root, "NTU-60", 60, _NTU60_SETUPS, exclude)
+    train = NTU60_XSUB_TRAIN_SUBJECTS
+    splits = {
+        "xsub_train": _where(samples, lambda s: s.subject in train),
+        "xsub_test": _where(samples, lambda s: s.subject not in train),
+        "xview_train": _where(samples, lambda s: s.view in (2, 3)),
+        "xview_test": _where(samples, lambda s: s.view == 1),
+    }
+    return SkeletonDataset("ntu60", root, "ntu-rgbd", NTU_CLASSES[:60], samples, splits)
+
+
+def ntu120(
+    root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
+) -> SkeletonDataset:
+    """NTU RGB+D 120 from a folder of raw ``.skeleton`` files (searched recursively). Splits
+    ``xsub`` (the 53 training subjects) and ``xset`` (even setup ids train, odd ones test);
+    ``exclude`` as for `ntu60`."""
+    root, samples = _ntu_samples(root, "NTU-120", 120, None, exclude)
+    train = NTU120_XSUB_TRAIN_SUBJECTS
+    splits = {
+        "xsub_train": _where(samples, lambda s: s.subject in train),
+        "xsub_test": _where(samples, lambda s: s.subject not in train),
+        "xset_train": _where(samples, lambda s: s.setup % 2 == 0),
+        "xset_test": _where(samples, lambda s: s.setup % 2 == 1),
+    }
+    return SkeletonDataset("ntu120", root, "ntu-rgbd", list(NTU_CLASSES), samples, splits)
+
+
+def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> SkeletonDataset:
+    """A PySKL / mmaction2 annotation pickle (``root`` is the ``.pkl``, or a folder holding
+    exactly one). Splits are the pickle's own ``split`` lists; each ``*_val`` split is also
+    available as ``*_test``. The pickle is read once, through the restricted unpickler.
+    ``layout`` defaults to the one the joint count implies (25 → ntu-rgbd, 17 → coco-17)."""
+    path = Path(root)
+    if path.is_dir():
+        found = sorted(path.glob("*.pkl"))
+        if len(found) != 1:
+            raise FileNotFoundError(
+                f"PySKL: expected one .pkl in {path}, found {len(found)}; pass the file itself"
+            )
+        path = found[0]
+    anns, raw_splits = read_pyskl(path)
+    samples, position = [], {}
+    for i, a in enumerate(anns):
+        name, label = a.get("frame_dir"), a.get("label")
+        if name is None or not isinstance(label, numbers.Integral) or label < 0:
+            raise ClipFormatError(
+                f"{path}: annotation {i} needs a 'frame_dir' and a 0-based int 'label', found "
+                f"{name!r} and {label!r}"
+            )
+        name, n = str(name), parse_ntu_name(str(name))
+        position[name] = i
+        samples.append(
+            Sample(
+                path,
+                int(label),
+                name,
+                index=i,
+                subject=n and n.subject,
+                view=n and n.camera,
+                setup=n and n.setup,
+            )
+        )
+    splits = {}
+    for split, names in raw_splits.items():
+        unknown = [x for x in names if x not in position]
+        if unknown:
+            raise ClipFormatError(
+                f"{path}: split {split!r} names {len(unknown)} frame_dir(s) without an "
+                f"annotation, e.g. {unknown[:3]}"
+            )
+        splits[split] = [position[x] for x in names]
+    for split in list(splits):
+        if split.endswith("_val"):
+            splits.setdefault(split.removesuffix("_val") + "_test", splits[split])
+    shape = np.shape(anns[0].get("keypoint"))
+    if len(shape) != 4:
+        raise ClipFormatError(
+            f"{path}: annotation 0's 'keypoint' has shape {shape}, expected (M, T, V, C)"
+        )
+    lay = infer_layout(shape[2], source=str(path)) if layout is None else get_layout(layout)
+    num_classes = max(s.label for s in samples) + 1
+    if all(parse_ntu_name(s.name) for s in samples) and num_classes <= len(NTU_CLASSES):
+        names = NTU_CLASSES[: 60 if num_classes <= 60 else 120]
+    else:
+        names = [str(c) for c in range(num_classes)]
+
+    def load(sample: Sample) -> Clip:
+        i = sample.index
+        return pyskl_annotation_to_clip(
+            anns[i],
+            source=f"{path} (annotation {i}, frame_dir {sample.name!r})",
+            layout=lay,
+        )
+
+    return SkeletonDataset(path.stem, path, lay.name, names, samples, splits, loader=load)
+
+
+DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
     "nw-ucla": nw_ucla,
     "msr-action3d": msr_action3d,
+    "ntu60": ntu60,
+    "ntu120": ntu120,
+    "pyskl": pyskl,
 }
 
 
-def open_dataset(name: str, root: str | Path) -> SkeletonDataset:
-    """Enumerate dataset ``name`` (see `DATASETS`) under directory ``root``."""
+def open_dataset(name: str, root: str | Path, **options) -> SkeletonDataset:
+    """Enumerate dataset ``name`` (see `DATASETS`) under ``root`` (a directory, or for
+    ``pyskl`` the pickle); ``options`` go to the dataset's function."""
     if name not in DATASETS:
         close = difflib.get_close_matches(name, list(DATASETS), n=3, cutoff=0.3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise KeyError(f"unknown dataset {name!r}{hint} (known: {', '.join(sorted(DATASETS))})")
-    return DATASETS[name](root)
+    return DATASETS[name](root, **options)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .clip import Clip, ClipFormatError
-from .layouts import Layout, get_layout
+from .layouts import Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, safe_load
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "array_to_clip",
     "cut_utkinect_stream",
     "detect_format",
+    "infer_layout",
     "load_clip",
     "parse_ntu_name",
     "pyskl_annotation_to_clip",
@@ -46,10 +47,18 @@ Reader = Callable[[Path, "Layout | None", str | None], Clip]
 _ARRAY_CONVENTIONS = ("tvc", "mtvc", "ctvm")
 
 
-def _layouts_with(v: int) -> list[Layout]:
-    from .layouts import available_layouts
-
-    return [get_layout(n) for n in available_layouts() if get_layout(n).num_joints == v]
+def infer_layout(num_joints: int, *, source: str) -> Layout:
+    """The one registered layout with ``num_joints`` joints; none or several is an error asking
+    for ``layout=``."""
+    candidates = [
+        get_layout(n) for n in available_layouts() if get_layout(n).num_joints == num_joints
+    ]
+    if len(candidates) != 1:
+        names = ", ".join(c.name for c in candidates) or "no known layout"
+        raise ClipFormatError(
+            f"{source}: {num_joints} joints fits {names}; pass layout= (or --layout) to say which"
+        )
+    return candidates[0]
 
 
 def array_to_clip(
@@ -105,15 +114,7 @@ def array_to_clip(
     elif convention == "ctvm":
         a = np.transpose(a, (3, 1, 2, 0))
     v = a.shape[2]
-    if layout is None:
-        candidates = _layouts_with(v)
-        if len(candidates) != 1:
-            names = ", ".join(c.name for c in candidates) or "no known layout"
-            raise ClipFormatError(
-                f"{source}: {v} joints fits {names}; pass layout= (or --layout) to say which"
-            )
-        layout = candidates[0]
-    layout = get_layout(layout)
+    layout = infer_layout(v, source=source) if layout is None else get_layout(layout)
     if v != layout.num_joints:
         raise ClipFormatError(
             f"{source}: found {v} joints, layout {layout.name!r} expects {layout.num_joints}"
