@@ -50,11 +50,9 @@ class Layout:
             dup = sorted({j for j in self.joints if self.joints.count(j) > 1})
             raise LayoutError(f"layout {self.name!r} repeats joint names: {dup}")
         if len(self.parents) != v:
-            raise LayoutError(
-                f"layout {self.name!r}: {len(self.parents)} parents for {v} joints"
-            )
+            raise LayoutError(f"layout {self.name!r}: {len(self.parents)} parents for {v} joints")
         for i, p in enumerate(self.parents):
-            if p != -1 and not 0 <= p < v or p == i:
+            if (p != -1 and not 0 <= p < v) or p == i:
                 raise LayoutError(f"layout {self.name!r}: joint {self.joints[i]!r} has parent {p}")
         if not self.center or any(not 0 <= c < v for c in self.center):
             raise LayoutError(f"layout {self.name!r}: centre joints {self.center} out of range")
@@ -178,13 +176,14 @@ def layout_mapping(src: str | Layout, dst: str | Layout) -> np.ndarray:
     missing = [j for j in d.joints if j not in s.joints]
     if missing:
         raise LayoutError(
-            f"cannot map layout {s.name!r} onto {d.name!r}: {s.name!r} has no "
-            f"{', '.join(missing)}"
+            f"cannot map layout {s.name!r} onto {d.name!r}: {s.name!r} has no {', '.join(missing)}"
         )
     return np.array([s.joints.index(j) for j in d.joints], dtype=np.int64)
 
 
-def map_joints(data: np.ndarray, src: str | Layout, dst: str | Layout, axis: int = -2) -> np.ndarray:
+def map_joints(
+    data: np.ndarray, src: str | Layout, dst: str | Layout, axis: int = -2
+) -> np.ndarray:
     """Reorder/select the joint axis of ``data`` from layout ``src`` to layout ``dst``."""
     s, d = get_layout(src), get_layout(dst)
     if data.shape[axis] != s.num_joints:
@@ -250,7 +249,10 @@ _KINECT_REGIONS = {
 KINECT_V1 = _build(
     "kinect-v1",
     ["hip_center", "spine", "shoulder_center", "head"]
-    + _side("left", _ARM) + _side("right", _ARM) + _side("left", _LEG) + _side("right", _LEG),
+    + _side("left", _ARM)
+    + _side("right", _ARM)
+    + _side("left", _LEG)
+    + _side("right", _LEG),
     _KINECT_PARENTS,
     ["hip_center"],
     _KINECT_REGIONS,
@@ -262,10 +264,26 @@ KINECT_V1 = _build(
 MSR_ACTION3D = _build(
     "msr-action3d",
     [
-        "left_shoulder", "right_shoulder", "shoulder_center", "spine", "left_hip", "right_hip",
-        "hip_center", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hand",
-        "right_hand", "left_knee", "right_knee", "left_ankle", "right_ankle", "left_foot",
-        "right_foot", "head",
+        "left_shoulder",
+        "right_shoulder",
+        "shoulder_center",
+        "spine",
+        "left_hip",
+        "right_hip",
+        "hip_center",
+        "left_elbow",
+        "right_elbow",
+        "left_wrist",
+        "right_wrist",
+        "left_hand",
+        "right_hand",
+        "left_knee",
+        "right_knee",
+        "left_ankle",
+        "right_ankle",
+        "left_foot",
+        "right_foot",
+        "head",
     ],
     _KINECT_PARENTS,
     ["hip_center"],
@@ -275,7 +293,10 @@ MSR_ACTION3D = _build(
 NTU_RGBD = _build(
     "ntu-rgbd",
     ["hip_center", "spine", "neck", "head"]
-    + _side("left", _ARM) + _side("right", _ARM) + _side("left", _LEG) + _side("right", _LEG)
+    + _side("left", _ARM)
+    + _side("right", _ARM)
+    + _side("left", _LEG)
+    + _side("right", _LEG)
     + ["shoulder_center", "left_hand_tip", "left_thumb", "right_hand_tip", "right_thumb"],
     {
         **_KINECT_PARENTS,
@@ -299,8 +320,11 @@ NTU_RGBD = _build(
 COCO_17 = _build(
     "coco-17",
     ["nose", "left_eye", "right_eye", "left_ear", "right_ear"]
-    + [f"{s}_{p}" for p in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
-       for s in ("left", "right")],
+    + [
+        f"{s}_{p}"
+        for p in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+        for s in ("left", "right")
+    ],
     {
         "left_eye": "nose",
         "right_eye": "nose",

@@ -40,7 +40,7 @@ class MaskResult(NamedTuple):
 def _count(ratio: float, total: int, what: str) -> int:
     if not 0.0 <= ratio < 1.0:
         raise ValueError(f"{what} mask ratio must be in [0, 1), got {ratio}")
-    return min(int(round(ratio * total)), total - 1)
+    return min(round(ratio * total), total - 1)
 
 
 def mask_from_binary(mask: torch.Tensor) -> MaskResult:
@@ -202,4 +202,3 @@ def motion_aware_masking(
     u = _rand((n, length), generator, scores.device).clamp(1e-9, 1 - 1e-9)
     gumbel = -torch.log(-torch.log(u))
     return mask_from_binary(_top_k_mask(logp + gumbel, k))
-

@@ -17,6 +17,7 @@ from .layouts import Layout, get_layout
 
 __all__ = [
     "PreprocessConfig",
+    "align_view",
     "center",
     "drop_zero_frames",
     "normalize_scale",
@@ -47,8 +48,9 @@ def select_persons(data: np.ndarray, max_persons: int) -> np.ndarray:
     """Keep the ``max_persons`` most active persons (by motion energy), zero-padding if fewer."""
     m = data.shape[0]
     if m > max_persons:
-        energy = np.array([p[_frame_valid(p[None])[0]].std(axis=0).sum() if p.any() else -1.0
-                           for p in data])
+        energy = np.array(
+            [p[_frame_valid(p[None])[0]].std(axis=0).sum() if p.any() else -1.0 for p in data]
+        )
         order = np.sort(np.argsort(-energy, kind="stable")[:max_persons])
         data = data[order]
     elif m < max_persons:
@@ -67,6 +69,28 @@ def center(data: np.ndarray, joints: tuple[int, ...] | list[int]) -> np.ndarray:
     t = int(np.argmax(valid[p]))
     origin = data[p, t, list(joints)].mean(axis=0)
     return np.where(valid[..., None, None], data - origin, 0.0).astype(np.float32)
+
+
+def align_view(data: np.ndarray, layout: Layout) -> np.ndarray:
+    """Rotate 3D coordinates about the vertical (y) axis so that the body faces the camera: the
+    left→right hip and shoulder directions, averaged over the first tracked person's frames and
+    projected on the ground
+    (x–z) plane, point along +x. This removes most of the camera-view difference between clips.
+    Layouts without hips and shoulders, and 2D clips, are returned unchanged."""
+    names = ("left_hip", "right_hip", "left_shoulder", "right_shoulder")
+    if data.shape[-1] != 3 or not all(n in layout.joints for n in names):
+        return data
+    lh, rh, ls, rs = (layout.joints.index(n) for n in names)
+    valid = _frame_valid(data)
+    p = int(np.argmax(valid.any(axis=1)))
+    f = data[p, valid[p]]
+    side = ((f[:, rh] - f[:, lh]) + (f[:, rs] - f[:, ls])).mean(axis=0)
+    if np.hypot(side[0], side[2]) < 1e-6:
+        return data
+    a = np.arctan2(side[2], side[0])
+    c, s = np.cos(a), np.sin(a)
+    r = np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]], dtype=np.float32)
+    return (data @ r.T).astype(np.float32)
 
 
 def normalize_scale(data: np.ndarray, layout: Layout) -> np.ndarray:
@@ -142,12 +166,15 @@ def rotate_batch(x: torch.Tensor, max_angle: float, generator: torch.Generator |
 
 @dataclass
 class PreprocessConfig:
-    """How raw clips become model input. Inference uses the deterministic part; training adds
-    ``crop_ratio`` random crop-resize and ``rotate`` radians of random rotation."""
+    """How raw clips become model input: drop empty frames, keep ``max_persons``, centre on the
+    layout's centre joints, optionally ``align`` the body to face the camera and ``scale`` to unit
+    bone length, resample to ``num_frames``. Training adds a random crop-resize of ``crop_ratio``
+    of the frames and up to ``rotate`` radians of random rotation about each axis."""
 
     num_frames: int = 64
     max_persons: int = 1
     center: bool = True
+    align: bool = False
     scale: bool = False
     drop_zero_frames: bool = True
     crop_ratio: tuple[float, float] = (0.5, 1.0)
@@ -164,7 +191,9 @@ class PreprocessConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:
-            raise ValueError(f"unknown preprocess options {sorted(unknown)}; known: {sorted(known)}")
+            raise ValueError(
+                f"unknown preprocess options {sorted(unknown)}; known: {sorted(known)}"
+            )
         if "crop_ratio" in d:
             d["crop_ratio"] = tuple(d["crop_ratio"])
         return cls(**d)
@@ -181,14 +210,18 @@ def preprocess(
     With ``rng`` the training augmentations are applied; without it the result is deterministic.
     """
     lay = get_layout(layout)
-    data = clip.data if isinstance(clip, Clip) else check_clip_array(
-        clip, source="array", num_joints=lay.num_joints
+    data = (
+        clip.data
+        if isinstance(clip, Clip)
+        else check_clip_array(clip, source="array", num_joints=lay.num_joints)
     )
     if config.drop_zero_frames:
         data = drop_zero_frames(data)
     data = select_persons(data, config.max_persons)
     if config.center:
         data = center(data, lay.center)
+    if config.align:
+        data = align_view(data, lay)
     if config.scale:
         data = normalize_scale(data, lay)
     if rng is None:

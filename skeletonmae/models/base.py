@@ -160,7 +160,9 @@ class SkeletonModel(nn.Module):
         try:
             state = load_file(str(weights_path), device=str(map_location))
         except (SafetensorError, OSError, ValueError) as e:
-            raise CheckpointError(f"{weights_path}: not a readable safetensors file ({e})") from None
+            raise CheckpointError(
+                f"{weights_path}: not a readable safetensors file ({e})"
+            ) from None
         own = self.state_dict()
         missing = sorted(set(own) - set(state))
         unexpected = sorted(set(state) - set(own))
@@ -174,7 +176,9 @@ class SkeletonModel(nn.Module):
             if missing:
                 parts.append(f"missing keys {missing[:8]}{'…' if len(missing) > 8 else ''}")
             if unexpected:
-                parts.append(f"unexpected keys {unexpected[:8]}{'…' if len(unexpected) > 8 else ''}")
+                parts.append(
+                    f"unexpected keys {unexpected[:8]}{'…' if len(unexpected) > 8 else ''}"
+                )
             if shapes:
                 parts.append(f"shape mismatches {sorted(shapes)[:8]}")
             raise CheckpointError(
@@ -274,8 +278,9 @@ class SkeletonModel(nn.Module):
             raise ValueError("no clips given")
         c = arrays[0].shape[0]
         if c != self.config.in_channels:
-            raise ValueError(f"clip has {c} coordinates per joint, model expects "
-                             f"{self.config.in_channels}")
+            raise ValueError(
+                f"clip has {c} coordinates per joint, model expects {self.config.in_channels}"
+            )
         return torch.from_numpy(np.stack(arrays)).to(self.device)
 
     @torch.no_grad()
@@ -305,8 +310,10 @@ class SkeletonModel(nn.Module):
     ) -> list[list[tuple[str, float]]]:
         """Top-k (class name, probability) for each clip."""
         if self.config.num_classes == 0:
-            raise ValueError("this model is a pre-trained encoder without a classifier head; "
-                             "use extract_features, or a fine-tuned / linear-probe model")
+            raise ValueError(
+                "this model is a pre-trained encoder without a classifier head; "
+                "use extract_features, or a fine-tuned / linear-probe model"
+            )
         self.eval()
         names = self.class_names
         results = []

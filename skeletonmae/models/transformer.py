@@ -60,7 +60,9 @@ class SkeletonMAEConfig(ModelConfig):
                 f"patch_size {self.patch_size} must divide num_frames {self.preprocess.num_frames}"
             )
         if self.dim % self.num_heads or self.decoder_dim % self.decoder_heads:
-            raise ValueError("dim must be divisible by num_heads (and decoder_dim by decoder_heads)")
+            raise ValueError(
+                "dim must be divisible by num_heads (and decoder_dim by decoder_heads)"
+            )
         if self.mask_strategy not in MASK_STRATEGIES:
             raise ValueError(f"mask_strategy {self.mask_strategy!r} not in {MASK_STRATEGIES}")
         if self.target not in ("motion", "coords"):
@@ -95,8 +97,9 @@ class Attention(nn.Module):
         self.proj = nn.Linear(dim, dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        q, k, v = rearrange(self.qkv(x), "b l (three h d) -> three b h l d", three=3,
-                            h=self.num_heads)
+        q, k, v = rearrange(
+            self.qkv(x), "b l (three h d) -> three b h l d", three=3, h=self.num_heads
+        )
         out = F.scaled_dot_product_attention(q, k, v)
         return self.proj(rearrange(out, "b h l d -> b l (h d)"))
 

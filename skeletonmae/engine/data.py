@@ -1,0 +1,44 @@
+"""Datasets for training: clips read once into memory, preprocessed per item with per-epoch,
+per-index seeded augmentation (so that a resumed run sees exactly the same batches)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from ..clip import Clip
+from ..transforms import PreprocessConfig, preprocess
+
+__all__ = ["ClipDataset"]
+
+
+class ClipDataset(Dataset):
+    """(C, T, V, M) tensors and labels from in-memory clips; ``train`` turns on augmentation."""
+
+    def __init__(
+        self,
+        clips: list[Clip],
+        config: PreprocessConfig,
+        layout: str,
+        *,
+        train: bool,
+        seed: int = 0,
+    ) -> None:
+        if not clips:
+            raise ValueError("no clips to train or evaluate on")
+        self.clips = [c.to_layout(layout) for c in clips]
+        self.config, self.layout, self.train, self.seed = config, layout, train, seed
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def __len__(self) -> int:
+        return len(self.clips)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
+        rng = np.random.default_rng((self.seed, self.epoch, i)) if self.train else None
+        x = preprocess(self.clips[i], self.config, self.layout, rng=rng)
+        label = self.clips[i].label
+        return torch.from_numpy(x), -1 if label is None else label

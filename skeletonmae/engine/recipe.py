@@ -1,0 +1,110 @@
+"""Training recipes: one JSON file per published checkpoint, plus command-line overrides."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["STAGES", "Recipe", "available_recipes", "load_recipe"]
+
+STAGES = ("pretrain", "linear-probe", "finetune")
+
+
+@dataclass
+class Recipe:
+    """Everything a training run needs besides the data location.
+
+    ``model`` holds config fields for the architecture named by ``model['arch']``; ``init`` is the
+    pre-trained model (zoo name, directory or recipe output) whose encoder a linear probe or
+    fine-tune starts from (``None``: train from scratch).
+    """
+
+    name: str
+    stage: str
+    model: dict[str, Any]
+    dataset: str
+    train_split: str
+    eval_split: str | None = None
+    init: str | None = None
+    epochs: int = 100
+    batch_size: int = 64
+    optimizer: str = "adamw"  # "adamw" or "sgd"
+    lr: float = 1e-3
+    min_lr: float = 1e-5
+    warmup_epochs: int = 5
+    weight_decay: float = 0.05
+    betas: tuple[float, float] = (0.9, 0.95)
+    momentum: float = 0.9
+    layer_decay: float = 1.0
+    label_smoothing: float = 0.0
+    grad_clip: float | None = None
+    probe_views: int = 1  # linear probe: augmented passes over the training set to cache features
+    seed: int = 0
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise ValueError(f"recipe {self.name!r}: stage {self.stage!r} not in {STAGES}")
+        if self.optimizer not in ("adamw", "sgd"):
+            raise ValueError(f"recipe {self.name!r}: optimizer must be 'adamw' or 'sgd'")
+        if "arch" not in self.model:
+            raise ValueError(f"recipe {self.name!r}: model needs an 'arch'")
+        self.betas = tuple(self.betas)
+
+    def override(self, **changes: Any) -> Recipe:
+        """A copy with the non-None ``changes`` applied."""
+        d = self.to_dict()
+        d.update({k: v for k, v in changes.items() if v is not None})
+        return Recipe(**d)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["betas"] = list(self.betas)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], *, source: str = "recipe") -> Recipe:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"{source}: unknown recipe keys {unknown}")
+        try:
+            return cls(**d)
+        except TypeError as e:
+            raise ValueError(f"{source}: {e}") from None
+
+
+def _recipe_dir():
+    return resources.files("skeletonmae") / "recipes"
+
+
+def available_recipes() -> list[str]:
+    return sorted(p.name[:-5] for p in _recipe_dir().iterdir() if p.name.endswith(".json"))
+
+
+def load_recipe(name_or_path: str | Path) -> Recipe:
+    """A recipe by name (shipped in ``skeletonmae/recipes``) or by path to a JSON file."""
+    p = Path(name_or_path)
+    if p.suffix == ".json" and p.is_file():
+        text, source = p.read_text(), str(p)
+    else:
+        f = _recipe_dir() / f"{name_or_path}.json"
+        if not f.is_file():
+            close = difflib.get_close_matches(
+                str(name_or_path), available_recipes(), n=3, cutoff=0.4
+            )
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise FileNotFoundError(
+                f"no recipe {str(name_or_path)!r}{hint} (a shipped recipe name or a .json path)"
+            )
+        text, source = f.read_text(), f"recipe {name_or_path}"
+    try:
+        d = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{source}: not valid JSON ({e})") from None
+    return Recipe.from_dict(d, source=source)

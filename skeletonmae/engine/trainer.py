@@ -1,0 +1,352 @@
+"""The training engine shared by every architecture: pre-training, linear probing, fine-tuning
+and evaluation, on one CPU or under ``torchrun`` with DistributedDataParallel.
+
+A run writes into its output directory: ``checkpoint.pt`` (every epoch, atomically),
+``metrics.jsonl`` (one JSON line per epoch), ``recipe.json``, ``results.json`` and the final
+model in ``model/`` (`save_pretrained`). ``resume=True`` continues from ``checkpoint.pt``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import DataLoader, DistributedSampler
+from tqdm.auto import tqdm
+
+from ..clip import Clip
+from ..datasets import open_dataset
+from ..models.base import ARCHITECTURES, SkeletonModel, config_from_dict
+from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from .data import ClipDataset
+from .optim import build_optimizer, lr_at, set_lr
+from .recipe import Recipe
+
+__all__ = ["evaluate_model", "load_encoder", "run"]
+
+
+@dataclass
+class _Dist:
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def _init_distributed(device: torch.device) -> _Dist:
+    """Join the process group when launched by torchrun (NCCL on GPUs, gloo on CPUs)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return _Dist()
+    if not dist.is_initialized():
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    return _Dist(dist.get_rank(), dist.get_world_size())
+
+
+class _Objective(nn.Module):
+    """Wraps the model so that DistributedDataParallel sees the loss computation as forward."""
+
+    def __init__(self, model: SkeletonModel, stage: str, label_smoothing: float) -> None:
+        super().__init__()
+        self.model, self.stage, self.label_smoothing = model, stage, label_smoothing
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None):
+        if self.stage == "pretrain":
+            loss, _ = self.model.pretrain_loss(x, generator=generator)
+            return loss, None
+        logits = self.model(x)
+        return F.cross_entropy(logits, y, label_smoothing=self.label_smoothing), logits
+
+
+def load_encoder(model: SkeletonModel, source: SkeletonModel) -> None:
+    """Copy ``encoder.*`` weights of a pre-trained model into ``model``; every encoder tensor must
+    be present with the same shape."""
+    mine = {k: v for k, v in model.state_dict().items() if k.startswith("encoder.")}
+    theirs = {k: v for k, v in source.state_dict().items() if k.startswith("encoder.")}
+    missing = sorted(set(mine) - set(theirs))
+    bad = sorted(k for k in set(mine) & set(theirs) if mine[k].shape != theirs[k].shape)
+    if missing or bad or not mine:
+        raise ValueError(
+            f"pre-trained encoder does not fit: missing {missing[:6]}, shape mismatches {bad[:6]}"
+        )
+    model.load_state_dict({**model.state_dict(), **{k: theirs[k] for k in mine}}, strict=True)
+
+
+def _resolve_init(init: str, output: Path) -> SkeletonModel:
+    """``init`` as a directory/file, a sibling run's output (``<runs>/<name>/model``), or a zoo
+    name / Hub id."""
+    for candidate in (Path(init), output.parent / init / "model"):
+        if candidate.exists():
+            return SkeletonModel.from_pretrained(candidate)
+    return SkeletonModel.from_pretrained(init)
+
+
+def _build_model(recipe: Recipe, class_names: list[str], output: Path) -> SkeletonModel:
+    cfg = dict(recipe.model)
+    if recipe.stage != "pretrain":
+        cfg.update(num_classes=len(class_names), class_names=class_names)
+    config = config_from_dict(cfg)
+    model = ARCHITECTURES[config.arch](config)
+    if recipe.init:
+        load_encoder(model, _resolve_init(recipe.init, output))
+    return model
+
+
+@torch.no_grad()
+def evaluate_model(
+    model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64
+) -> dict[str, float]:
+    """Top-1 / top-5 accuracy (%) with the model's deterministic preprocessing."""
+    model.eval()
+    ds = ClipDataset(clips, model.config.preprocess, model.config.layout, train=False)
+    correct1 = correct5 = 0
+    for x, y in DataLoader(ds, batch_size=batch_size):
+        top = model(x.to(model.device)).topk(min(5, model.config.num_classes), dim=1).indices.cpu()
+        correct1 += (top[:, 0] == y).sum().item()
+        correct5 += (top == y[:, None]).any(dim=1).sum().item()
+    n = len(ds)
+    return {
+        "top1": round(100.0 * correct1 / n, 2),
+        "top5": round(100.0 * correct5 / n, 2),
+        "num_clips": n,
+    }
+
+
+def _log(path: Path, record: dict[str, Any]) -> None:
+    with path.open("a") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+def _seeded(seed: int, *parts: int) -> torch.Generator:
+    """A generator whose seed depends on ``seed`` and ``parts`` (epoch, rank…)."""
+    value = np.random.SeedSequence([seed, *parts]).generate_state(1)[0]
+    return torch.Generator().manual_seed(int(value))
+
+
+def run(
+    recipe: Recipe,
+    *,
+    data_root: str | Path,
+    output: str | Path,
+    resume: bool = False,
+    device: str | None = None,
+    progress: bool = True,
+    command: str | None = None,
+) -> dict[str, Any]:
+    """Run one training stage of ``recipe`` on the dataset at ``data_root``; returns results."""
+    start = time.time()
+    output = Path(output)
+    dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    dd = _init_distributed(dev)
+    if dev.type == "cuda" and dd.world > 1:
+        dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", dd.rank)))
+    torch.manual_seed(recipe.seed)
+
+    dataset = open_dataset(recipe.dataset, data_root)
+    train_clips, skipped = dataset.load_split(recipe.train_split, warn=dd.main)
+    eval_clips = dataset.load_split(recipe.eval_split, warn=dd.main)[0] if recipe.eval_split else []
+    model = _build_model(recipe, dataset.class_names, output).to(dev)
+    if dd.main:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "recipe.json").write_text(json.dumps(recipe.to_dict(), indent=2) + "\n")
+
+    if recipe.stage == "linear-probe":
+        history = _linear_probe(model, recipe, train_clips, dd, progress)
+    else:
+        history = _train(model, recipe, train_clips, output, dd, resume, progress)
+
+    results: dict[str, Any] = {
+        "recipe": recipe.name,
+        "stage": recipe.stage,
+        "dataset": recipe.dataset,
+        "train_split": recipe.train_split,
+        "num_train_clips": len(train_clips),
+        "skipped_clips": skipped,
+        **history,
+    }
+    if eval_clips and recipe.stage != "pretrain" and dd.main:
+        results.update(eval_split=recipe.eval_split, **evaluate_model(model, eval_clips))
+    results["wall_time_s"] = round(time.time() - start, 1)
+    results["command"] = command
+    if dd.main:
+        model.save_pretrained(output / "model")
+        (output / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        print(_summary(results), flush=True)
+    if dd.world > 1:
+        dist.barrier()
+    return results
+
+
+def _summary(r: dict[str, Any]) -> str:
+    parts = [f"summary: {r['recipe']} ({r['stage']}) on {r['dataset']}"]
+    if "top1" in r:
+        parts.append(
+            f"{r['eval_split']} top1={r['top1']:.2f} top5={r['top5']:.2f} ({r['num_clips']} clips)"
+        )
+    if "final_loss" in r:
+        parts.append(f"final train loss={r['final_loss']:.4f}")
+    parts.append(f"wall {r['wall_time_s']:.0f}s")
+    return " | ".join(parts)
+
+
+def _train(
+    model: SkeletonModel,
+    recipe: Recipe,
+    clips: list[Clip],
+    output: Path,
+    dd: _Dist,
+    resume: bool,
+    progress: bool,
+) -> dict[str, Any]:
+    """Pre-training or fine-tuning: mini-batch loop with checkpoints every epoch."""
+    train = recipe.stage == "finetune"
+    ds = ClipDataset(
+        clips, model.config.preprocess, model.config.layout, train=True, seed=recipe.seed
+    )
+    sampler = DistributedSampler(
+        ds, num_replicas=dd.world, rank=dd.rank, shuffle=True, seed=recipe.seed, drop_last=True
+    )
+    per_rank = max(recipe.batch_size // dd.world, 1)
+    loader = DataLoader(ds, batch_size=per_rank, sampler=sampler, drop_last=True)
+    if len(loader) == 0:
+        raise ValueError(f"batch size {recipe.batch_size} exceeds the {len(ds)} training clips")
+    objective: nn.Module = _Objective(model, recipe.stage, recipe.label_smoothing)
+    if dd.world > 1:
+        ids = [model.device.index] if model.device.type == "cuda" else None
+        objective = nn.parallel.DistributedDataParallel(objective, device_ids=ids)
+    optimizer = build_optimizer(model, recipe)
+    first_epoch, step = 0, 0
+    ckpt_path = output / "checkpoint.pt"
+    if resume and ckpt_path.is_file():
+        state = load_checkpoint(ckpt_path)
+        if state["recipe"] != recipe.to_dict():
+            raise ValueError(f"{ckpt_path} was written by a different recipe; not resuming")
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        set_rng_state(state["rng"])
+        first_epoch, step = state["epoch"], state["step"]
+        if dd.main:
+            print(f"resuming {recipe.name} at epoch {first_epoch + 1}", flush=True)
+    elif dd.main:
+        (output / "metrics.jsonl").unlink(missing_ok=True)
+
+    loss_value = float("nan")
+    for epoch in range(first_epoch, recipe.epochs):
+        model.train()
+        ds.set_epoch(epoch)
+        sampler.set_epoch(epoch)
+        torch.manual_seed(recipe.seed * 100_003 + epoch * 101 + dd.rank)
+        generator = _seeded(recipe.seed, epoch, dd.rank)
+        total = count = correct = 0.0
+        t0 = time.time()
+        bar = tqdm(
+            loader,
+            desc=f"{recipe.name} epoch {epoch + 1}/{recipe.epochs}",
+            disable=not (progress and dd.main),
+            leave=False,
+            dynamic_ncols=True,
+        )
+        for i, (x, y) in enumerate(bar):
+            set_lr(optimizer, lr_at(recipe, epoch + i / len(loader)))
+            x, y = x.to(model.device), y.to(model.device)
+            loss, logits = objective(x, y, generator)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if recipe.grad_clip:
+                nn.utils.clip_grad_norm_(model.parameters(), recipe.grad_clip)
+            optimizer.step()
+            step += 1
+            total += loss.item() * len(x)
+            count += len(x)
+            if logits is not None:
+                correct += (logits.argmax(1) == y).sum().item()
+            bar.set_postfix(loss=f"{total / count:.4f}")
+        loss_value = total / count
+        record = {
+            "epoch": epoch + 1,
+            "lr": lr_at(recipe, epoch + 1),
+            "loss": round(loss_value, 5),
+            "time_s": round(time.time() - t0, 1),
+        }
+        if train:
+            record["train_acc"] = round(100.0 * correct / count, 2)
+        if dd.main:
+            _log(output / "metrics.jsonl", record)
+            save_checkpoint(
+                ckpt_path,
+                {
+                    "epoch": epoch + 1,
+                    "step": step,
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "rng": rng_state(),
+                    "recipe": recipe.to_dict(),
+                },
+            )
+            print(json.dumps({"recipe": recipe.name, **record}), flush=True)
+    return {"epochs": recipe.epochs, "final_loss": round(loss_value, 5)}
+
+
+def _linear_probe(
+    model: SkeletonModel, recipe: Recipe, clips: list[Clip], dd: _Dist, progress: bool
+) -> dict[str, Any]:
+    """Train only the (BatchNorm → Linear) head on frozen-encoder features, cached once per view
+    (view 0 deterministic, the others augmented), which makes a probe take seconds."""
+    model.eval()
+    feats, labels = [], []
+    with torch.no_grad():
+        for view in range(recipe.probe_views):
+            ds = ClipDataset(
+                clips,
+                model.config.preprocess,
+                model.config.layout,
+                train=view > 0,
+                seed=recipe.seed,
+            )
+            ds.set_epoch(view)
+            for x, y in DataLoader(ds, batch_size=128):
+                feats.append(model.forward_features(x.to(model.device)))
+                labels.append(y.to(model.device))
+    feats, labels = torch.cat(feats), torch.cat(labels)
+    head = model.head
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for p in head.parameters():
+        p.requires_grad_(True)
+    optimizer = build_optimizer(head, recipe)
+    g = _seeded(recipe.seed, 0)
+    n = len(feats)
+    steps = max(n // recipe.batch_size, 1)
+    loss = torch.tensor(float("nan"))
+    for epoch in tqdm(
+        range(recipe.epochs),
+        desc=f"{recipe.name} probe",
+        disable=not (progress and dd.main),
+        leave=False,
+    ):
+        head.train()
+        order = torch.randperm(n, generator=g).to(feats.device)
+        for i in range(steps):
+            set_lr(optimizer, lr_at(recipe, epoch + i / steps))
+            idx = order[i * recipe.batch_size : (i + 1) * recipe.batch_size]
+            loss = F.cross_entropy(
+                head(feats[idx]), labels[idx], label_smoothing=recipe.label_smoothing
+            )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(True)
+    return {"epochs": recipe.epochs, "final_loss": round(loss.item(), 5), "probe_features": n}
