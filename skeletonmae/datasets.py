@@ -25,7 +25,7 @@ from .formats import (
     pyskl_annotation_to_clip,
     read_pyskl,
 )
-from .layouts import Layout, get_layout
+from .layouts import Layout, get_layout, load_layout
 
 __all__ = [
     "DATASETS",
@@ -482,12 +482,42 @@ def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> SkeletonDa
     return SkeletonDataset(path.stem, path, lay.name, names, samples, splits, loader=load)
 
 
+def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> SkeletonDataset:
+    """Your own clips, ImageFolder style: ``root/<split>/<class name>/*.npy|*.npz`` (any format
+    `load_clip` reads). Class ids follow the sorted class names of all splits; the layout comes
+    from ``layout=``, or a ``root/layout.txt`` (a layout name) or ``root/layout.json`` file."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"clip folder: no directory at {root}")
+    if layout is None and (root / "layout.json").is_file():
+        layout = load_layout(root / "layout.json")
+    elif layout is None and (root / "layout.txt").is_file():
+        layout = (root / "layout.txt").read_text().strip()
+    if layout is None:
+        raise ValueError(f"clip folder {root}: say which layout its clips use (layout=, or a "
+                         "layout.txt / layout.json file in the folder)")
+    lay = get_layout(layout)
+    splits_dirs = sorted(d for d in root.iterdir() if d.is_dir())
+    classes = sorted({c.name for d in splits_dirs for c in d.iterdir() if c.is_dir()})
+    samples: list[Sample] = []
+    splits: dict[str, list[int]] = {}
+    for d in splits_dirs:
+        for c in sorted(x for x in d.iterdir() if x.is_dir()):
+            for f in sorted(x for x in c.iterdir() if x.is_file() and not x.name.startswith(".")):
+                splits.setdefault(d.name, []).append(len(samples))
+                samples.append(Sample(f, classes.index(c.name), f"{d.name}/{c.name}/{f.stem}"))
+    if not samples:
+        raise FileNotFoundError(f"clip folder {root}: no <split>/<class>/<clip> files found")
+    return SkeletonDataset("folder", root, lay.name, classes, samples, splits)
+
+
 DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
     "nw-ucla": nw_ucla,
     "msr-action3d": msr_action3d,
     "ntu60": ntu60,
     "ntu120": ntu120,
     "pyskl": pyskl,
+    "folder": clip_folder,
 }
 
 
