@@ -39,6 +39,7 @@ __all__ = [
     "manifest_path",
     "register",
     "save_manifest",
+    "set_revision",
     "sha256_file",
     "validate_manifest",
 ]
@@ -403,5 +404,19 @@ def register(
             shutil.copyfile(_model_dir(Path(source)) / f, target / f)
     elif target.is_dir():
         shutil.rmtree(target)
+    save_manifest(data, zoo.path)
+    return entry
+
+
+def set_revision(
+    name: str, repo_id: str, revision: str, manifest: str | os.PathLike | None = None
+) -> dict[str, Any]:
+    """Record that zoo model ``name`` was uploaded to ``repo_id`` in commit ``revision`` (the id
+    `skeletonmae.hub.push_files` returns) and save the manifest. Returns the updated entry."""
+    zoo = load_manifest(manifest)
+    zoo.get(name)
+    data = json.loads(json.dumps(zoo.data))
+    entry = next(e for e in data["models"] if e["name"] == name)
+    entry.update(repo_id=repo_id, revision=revision)
     save_manifest(data, zoo.path)
     return entry

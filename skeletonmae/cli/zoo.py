@@ -1,0 +1,383 @@
+"""Model-zoo commands: ``list`` and ``info`` (the manifest), ``classify`` and ``extract`` (run a
+model on clip files), ``push`` (publish a model to the Hub) and ``register`` (maintainers: add a
+trained checkpoint to the manifest).
+
+User errors (a missing file, a bad clip, an unknown model) end the command with a one-line
+reason on stderr and exit status 1, never a traceback. ``$SKELETONMAE_MANIFEST`` selects another
+manifest file.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["COMMANDS"]
+
+# Errors that mean "bad input" (ClipFormatError, CheckpointError, ManifestError, the Hub's
+# not-found errors and UnknownModelError are among their subclasses).
+USER_ERRORS = (OSError, ValueError, LookupError)
+
+
+def _user_errors(fn: Callable) -> Callable:
+    """Turn a user error into a one-line click error (exit status 1)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except USER_ERRORS as e:
+            raise click.ClickException(" ".join(str(e).split("\n"))) from None
+
+    return wrapper
+
+
+def _manifest():
+    from ..zoo import load_manifest
+
+    return load_manifest()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
+
+
+def _metric(entry: dict[str, Any]) -> str:
+    if not entry["metrics"]:
+        return "-"
+    m = entry["metrics"][0]
+    return f"{m['name']} {m['value']:.2f} ({m['split']})"
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@_user_errors
+def list_models(as_json: bool) -> None:
+    """The model zoo: name, architecture, dataset, metric and size of each checkpoint."""
+    zoo = _manifest()
+    entries = list(zoo.entries.values())
+    if as_json:
+        click.echo(json.dumps({"default": zoo.default, "models": entries}, indent=2))
+        return
+    if not entries:
+        click.echo(f"the zoo manifest ({zoo.path}) has no models yet")
+        return
+    rows = [("name", "architecture", "dataset", "metric", "size")]
+    for e in entries:
+        flag = " *" if e["name"] == zoo.default else ""
+        size = sum(f["size"] for f in e["files"].values())
+        dataset = f"{e['dataset']} {e['protocol']}".strip() or "-"
+        rows.append((e["name"] + flag, e["architecture"], dataset, _metric(e), _size(size)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    if zoo.default:
+        click.echo("\n* default model of `skeletonmae classify`")
+
+
+@click.command("info")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest entry as JSON.")
+@_user_errors
+def info(name: str, as_json: bool) -> None:
+    """The manifest entry of zoo model NAME."""
+    e = _manifest().get(name)
+    if as_json:
+        click.echo(json.dumps(e, indent=2))
+        return
+    rev = e["revision"] or "(not uploaded yet)"
+    lines = [
+        ("name", e["name"]),
+        ("description", e["description"] or "-"),
+        ("architecture", e["architecture"]),
+        ("task", e["task"] + (f" ({e['stage']}, recipe {e['recipe']})" if e.get("recipe") else "")),
+        (
+            "dataset",
+            f"{e['dataset']} ({e['protocol']}): trained on {e['train_split']}, "
+            f"evaluated on {e['eval_split']}",
+        ),
+        *(
+            (
+                "metric",
+                f"{m['name']} = {m['value']} on {m['split']}"
+                + (f" ({m['num_clips']} clips)" if m.get("num_clips") else "")
+                + f" by `{m['command']}`",
+            )
+            for m in e["metrics"]
+        ),
+        ("trained by", f"`{e['command']}`" if e["command"] else "-"),
+        ("parameters", f"{e['params']:,}"),
+        *(("file", f"{f} {r['size']:,} bytes sha256 {r['sha256']}") for f, r in e["files"].items()),
+        ("hub", f"{e['repo_id']} revision {rev}"),
+        ("bundled", "yes (ships in the package)" if e["bundled"] else "no (downloaded)"),
+        ("license", e["license"]),
+        *(("paper", f"{p['title']} <{p['url']}>") for p in e["papers"]),
+        ("layout", e["layout"]),
+        ("preprocess", json.dumps(e["preprocess"])),
+        ("classes", ", ".join(f"{i}: {c}" for i, c in enumerate(e["class_names"])) or "-"),
+        ("config", json.dumps(e["config"])),
+    ]
+    for key, value in lines:
+        click.echo(f"{key + ':':14}{value}")
+
+
+def _expand(patterns: tuple[str, ...]) -> list[Path]:
+    """Clip paths from arguments: files as given, globs expanded (``**`` included)."""
+    files: list[Path] = []
+    for pattern in patterns:
+        p = Path(pattern)
+        if p.is_dir():
+            raise click.ClickException(
+                f"{p} is a directory; pass clip files or a glob like '{p}/*.npy'"
+            )
+        if p.exists():
+            files.append(p)
+        elif glob.has_magic(pattern):
+            matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
+            matches = [m for m in matches if m.is_file()]
+            if not matches:
+                raise click.ClickException(f"no clip files match {pattern!r}")
+            files += matches
+        else:
+            raise click.ClickException(f"no such clip file: {p}")
+    return files
+
+
+def _load(model: str | None):
+    """The model to run and the name it goes by: ``model``, else the manifest's default."""
+    from ..models import SkeletonModel
+
+    if model is None:
+        model = _manifest().default
+        if model is None:
+            raise click.ClickException(
+                "the zoo manifest has no default model yet; pass --model NAME_OR_PATH "
+                "(`skeletonmae list` shows the zoo)"
+            )
+    return SkeletonModel.from_pretrained(model), model
+
+
+def _clips(model, files: list[Path], layout: str | None) -> list:
+    """Read every clip first, so that a bad file stops the command before any output."""
+    clips = []
+    for f in files:
+        try:
+            clips.append(model.to_clip(f, layout=layout))
+        except USER_ERRORS as e:
+            msg = str(e)
+            raise click.ClickException(msg if str(f) in msg else f"{f}: {msg}") from None
+    return clips
+
+
+_model_option = click.option(
+    "--model",
+    "-m",
+    metavar="NAME_OR_PATH",
+    help="Zoo name, Hub repo id (org/name[@rev]) or local directory [default: the zoo default].",
+)
+_layout_option = click.option(
+    "--layout",
+    help="Skeleton layout of the clips when the file does not say (e.g. ntu-rgbd).",
+)
+
+
+@click.command("classify")
+@click.argument("paths", nargs=-1, required=True)
+@_model_option
+@click.option("--top-k", "-k", type=click.IntRange(min=1), default=5, show_default=True)
+@_layout_option
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@_user_errors
+def classify(
+    paths: tuple[str, ...], model: str | None, top_k: int, layout: str | None, as_json: bool
+) -> None:
+    """Top-k actions of each clip in PATHS (files or globs: .npy, .npz, NW-UCLA .json, ...)."""
+    files = _expand(paths)
+    net, name = _load(model)
+    if net.config.num_classes == 0:
+        raise click.ClickException(
+            f"{name!r} is a pre-trained encoder without a classifier; use `skeletonmae extract`"
+        )
+    results = net.classify_batch(_clips(net, files, layout), top_k=top_k)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "model": name,
+                    "results": [
+                        {
+                            "file": str(f),
+                            "predictions": [{"label": c, "score": s} for c, s in preds],
+                        }
+                        for f, preds in zip(files, results, strict=True)
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    for i, (f, preds) in enumerate(zip(files, results, strict=True)):
+        click.echo(("\n" if i else "") + str(f))
+        for rank, (label, score) in enumerate(preds, 1):
+            click.echo(f"  {rank}. {score:6.3f}  {label}")
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OUT.npz (one array per clip, keyed by file stem) or OUT.npy (N x D, in argument order).",
+)
+@_model_option
+@_layout_option
+@_user_errors
+def extract(paths: tuple[str, ...], output: Path, model: str | None, layout: str | None) -> None:
+    """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy."""
+    import numpy as np
+
+    if output.suffix not in (".npz", ".npy"):
+        raise click.ClickException(f"{output}: the output must be a .npz or .npy file")
+    files = _expand(paths)
+    stems = [f.stem for f in files]
+    dupes = sorted({s for s in stems if stems.count(s) > 1})
+    if output.suffix == ".npz" and dupes:
+        raise click.ClickException(
+            f"several clips share the file stem(s) {dupes}; .npz keys must be unique (write a "
+            ".npy, or extract them separately)"
+        )
+    net, _ = _load(model)
+    feats = net.extract_features_batch(_clips(net, files, layout))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix == ".npz":
+        np.savez(output, **dict(zip(stems, feats, strict=True)))
+    else:
+        np.save(output, feats)
+    click.echo(f"wrote {len(files)} feature vectors of size {feats.shape[1]} to {output}")
+
+
+@click.command("push")
+@click.argument("name_or_path")
+@click.option("--repo-id", required=True, help="Hub repository to publish to, ORG/NAME.")
+@click.option(
+    "--local-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the repository folder here instead of uploading.",
+)
+@click.option("--private", is_flag=True, default=None, help="Create the repository private.")
+@click.option("--token", envvar="HF_TOKEN", help="Hub token [default: $HF_TOKEN or the login].")
+@click.option("--commit-message", help="Message of the Hub commit.")
+@click.option(
+    "--record-revision",
+    is_flag=True,
+    help="After uploading a zoo model, record repo id and commit in the manifest.",
+)
+@_user_errors
+def push(
+    name_or_path: str,
+    repo_id: str,
+    local_dir: Path | None,
+    private: bool | None,
+    token: str | None,
+    commit_message: str | None,
+    record_revision: bool,
+) -> None:
+    """Publish NAME_OR_PATH (zoo name or model directory): config.json, model.safetensors and a
+    model card README.md generated from its manifest entry."""
+    from .. import hub, zoo
+
+    manifest = _manifest()
+    entry = manifest.entries.get(name_or_path)
+    if entry is not None:
+        files = hub.resolve_entry(entry, manifest)
+    else:
+        files = hub.resolve_pretrained(name_or_path)
+    if record_revision and (entry is None or local_dir is not None):
+        raise click.ClickException("--record-revision needs a zoo name and a real upload")
+    result = hub.push_files(
+        *files,
+        repo_id,
+        entry=entry,
+        local_dir=local_dir,
+        private=private,
+        token=token,
+        commit_message=commit_message,
+    )
+    if result.folder is not None:
+        click.echo(
+            f"wrote {', '.join(sorted(p.name for p in result.folder.iterdir()))} to {result.folder}"
+        )
+        return
+    click.echo(f"pushed {name_or_path} to {repo_id} at commit {result.commit}")
+    if record_revision:
+        zoo.set_revision(name_or_path, repo_id, result.commit, manifest.path)
+        click.echo(f"recorded {repo_id}@{result.commit} in {manifest.path}")
+
+
+@click.command("register")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--name", required=True, help="Zoo name of the checkpoint.")
+@click.option(
+    "--results",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="results.json of the run [default: SOURCE/results.json when present].",
+)
+@click.option("--bundle", is_flag=True, help="Ship the weights inside the package.")
+@click.option(
+    "--default", "make_default", is_flag=True, help="Make it the default model of `classify`."
+)
+@click.option(
+    "--repo-id", help="Hub repository it is (to be) published under [default: skeletonmae/NAME]."
+)
+@click.option("--description", default="", help="One-line description for list/info/cards.")
+@click.option(
+    "--license",
+    "license_",
+    default="other",
+    show_default=True,
+    help="Licence identifier of the weights (Hub style).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Manifest to update [default: $SKELETONMAE_MANIFEST or the package's].",
+)
+@_user_errors
+def register(
+    source: Path,
+    name: str,
+    results: Path | None,
+    bundle: bool,
+    make_default: bool,
+    repo_id: str | None,
+    description: str,
+    license_: str,
+    manifest: Path | None,
+) -> None:
+    """Maintainers: add (or replace) zoo entry NAME for the checkpoint in SOURCE (a model
+    directory, or a training run's output directory with model/ and results.json)."""
+    from .. import zoo
+
+    fields: dict[str, Any] = {"description": description, "license": license_}
+    if repo_id:
+        fields["repo_id"] = repo_id
+    res = json.loads(results.read_text()) if results else None
+    entry = zoo.register(
+        source, name, res, bundled=bundle, default=make_default, manifest=manifest, **fields
+    )
+    where = zoo.manifest_path(manifest)
+    click.echo(
+        f"registered {entry['name']} ({entry['params']:,} parameters"
+        f"{', bundled' if bundle else ''}) in {where}"
+    )
+
+
+COMMANDS = [list_models, info, classify, extract, push, register]
