@@ -54,6 +54,14 @@ class Layout:
         for i, p in enumerate(self.parents):
             if (p != -1 and not 0 <= p < v) or p == i:
                 raise LayoutError(f"layout {self.name!r}: joint {self.joints[i]!r} has parent {p}")
+        for i in range(v):  # parent links must end at a root, not loop
+            j, steps = i, 0
+            while self.parents[j] != -1 and steps <= v:
+                j, steps = self.parents[j], steps + 1
+            if steps > v:
+                raise LayoutError(
+                    f"layout {self.name!r}: the parents of joint {self.joints[i]!r} form a cycle"
+                )
         if not self.center or any(not 0 <= c < v for c in self.center):
             raise LayoutError(f"layout {self.name!r}: centre joints {self.center} out of range")
         seen: set[int] = set()
