@@ -208,10 +208,11 @@ def preprocess(
     """Turn a clip (or an (M, T, V, C) array in ``layout``) into a (C, T, V, M) float32 array.
 
     With ``rng`` the training augmentations are applied; without it the result is deterministic.
+    A `Clip` in another layout is first mapped onto ``layout`` (joints matched by name).
     """
     lay = get_layout(layout)
     data = (
-        clip.data
+        clip.to_layout(lay.name).data
         if isinstance(clip, Clip)
         else check_clip_array(clip, source="array", num_joints=lay.num_joints)
     )
