@@ -1,8 +1,12 @@
 """Reading and writing clip files: `load_clip` detects the format from the file, `save_clip` writes
 ``.npy`` / ``.npz`` atomically.
 
-Each reader turns one file into a `Clip` and raises `ClipFormatError` naming the file, what it
-found and what it expected.
+Formats: arrays (``.npy``, ``.npz``) in (T, V, C), (M, T, V, C) or (C, T, V, M); NW-UCLA JSON;
+MSR Action3D ``*_skeleton3D.txt``; NTU RGB+D ``.skeleton``; UTKinect ``joints_sSS_eEE.txt``
+streams (`cut_utkinect_stream` cuts them into labelled clips with ``actionLabel.txt``); PySKL /
+mmaction2 annotation pickles, read through the restricted unpickler of `skeletonmae.safe_pickle`.
+Each reader turns one file into a `Clip` and raises `ClipFormatError` naming the file (and, for
+text formats, the line), what it found and what it expected.
 """
 
 from __future__ import annotations
@@ -248,6 +252,23 @@ class _Lines:
                 self.pos, f"expected {n} numbers ({what}), found {' '.join(tokens)!r}"
             ) from None
 
+    def rows(self, rows: int, n: int, what: Callable[[int], str]) -> np.ndarray:
+        """``rows`` lines of ``n`` numbers as a (rows, n) array; ``what(i)`` describes line i.
+
+        The block is converted at once; only a malformed block is re-read line by line, to name
+        the offending line.
+        """
+        split = [line.split() for line in self.lines[self.pos : self.pos + rows]]
+        if len(split) == rows and all(len(t) == n for t in split):
+            try:
+                out = np.array([list(map(float, t)) for t in split])
+            except ValueError:
+                pass
+            else:
+                self.pos += rows
+                return out
+        return np.stack([self.floats(n, what(i)) for i in range(rows)])
+
     def expect_end(self, what: str) -> None:
         for i in range(self.pos, len(self.lines)):
             if self.lines[i].strip():
@@ -297,12 +318,9 @@ def _read_ntu_skeleton(path: Path, layout: Layout | None, convention: str | None
             joints = lines.count(f"the joint count of {where}")
             if joints != _NTU_JOINTS:
                 raise lines.error(lines.pos, f"{where} has {joints} joints, expected {_NTU_JOINTS}")
-            xyz = np.stack(
-                [
-                    lines.floats(12, f"joint {j + 1} of {where}: {_NTU_JOINT_VALUES}")[:3]
-                    for j in range(_NTU_JOINTS)
-                ]
-            )
+            xyz = lines.rows(
+                _NTU_JOINTS, 12, lambda j, w=where: f"joint {j + 1} of {w}: {_NTU_JOINT_VALUES}"
+            )[:, :3]
             # A body id repeated within one frame (never seen in NTU) gets a slot of its own.
             key = (body_id, seen.get(body_id, 0))
             seen[body_id] = key[1] + 1
