@@ -494,8 +494,10 @@ def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> Skel
     elif layout is None and (root / "layout.txt").is_file():
         layout = (root / "layout.txt").read_text().strip()
     if layout is None:
-        raise ValueError(f"clip folder {root}: say which layout its clips use (layout=, or a "
-                         "layout.txt / layout.json file in the folder)")
+        raise ValueError(
+            f"clip folder {root}: say which layout its clips use (layout=, or a "
+            "layout.txt / layout.json file in the folder)"
+        )
     lay = get_layout(layout)
     splits_dirs = sorted(d for d in root.iterdir() if d.is_dir())
     classes = sorted({c.name for d in splits_dirs for c in d.iterdir() if c.is_dir()})
