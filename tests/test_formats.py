@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import warnings
 from pathlib import Path
 
@@ -437,10 +438,18 @@ def test_pyskl_bad_annotations(tmp_path, ann, match):
 
 
 def test_pyskl_bad_containers(tmp_path):
-    for obj in ({"annotations": []}, {"annotations": "x"}, 42, {"split": [], "annotations": [{}]}):
+    cases = [
+        ({"annotations": []}, "no annotations"),
+        ({"annotations": "x"}, "expected {'split'"),
+        (42, "found int"),
+        ({"split": ["x"], "annotations": [pyskl_ann("x", 0)]}, "'split' must map split names"),
+        ([{"frame_dir": "x"}], "no 'keypoint' array"),
+    ]
+    for obj, match in cases:
         path = write_pickle(tmp_path / "c.pkl", obj)
-        with pytest.raises(ClipFormatError, match=r"c\.pkl"):
+        with pytest.raises(ClipFormatError, match=re.escape(match)) as e:
             load_clip(path)
+        assert "c.pkl" in str(e.value)
 
 
 class _RunsCommand:
