@@ -89,6 +89,9 @@ def site(tmp_path: Path, hub: HubServer) -> dict:
     }
 
 
+CLI = [sys.executable, "-c", "from skeletonmae.cli import main; main()"]
+
+
 def _run(args: list[str], env: dict, **overrides: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         args, env={**env, **overrides}, capture_output=True, text=True, timeout=300
@@ -161,7 +164,7 @@ def test_repo_ids_load_from_branch_and_commit(site, hub):
 
 
 def test_uncached_offline_fails_at_once_with_a_one_line_reason(site, hub):
-    p = _run(["skeletonmae", "classify", str(site["clip"])], site["env"], HF_HUB_OFFLINE="1")
+    p = _run([*CLI, "classify", str(site["clip"])], site["env"], HF_HUB_OFFLINE="1")
     assert p.returncode == 1 and p.stdout == ""
     (line,) = p.stderr.strip().splitlines()
     assert "offline" in line and "not in the Hub cache" in line and "org/tiny" in line
@@ -224,7 +227,7 @@ def test_push_to_hub_uploads_a_loadable_repo_with_a_card(site, hub):
 def test_cli_push_records_the_commit_in_the_manifest(site, hub):
     p = _run(
         [
-            "skeletonmae",
+            *CLI,
             "push",
             "tiny-hub",
             "--repo-id",

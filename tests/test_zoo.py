@@ -11,7 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hubserver import card_metadata_errors
-from zoo_helpers import CLASSES, RESULTS, empty_manifest, logits, random_clip, tiny_model
+from zoo_helpers import (
+    CLASSES,
+    PRETRAIN_RESULTS,
+    RESULTS,
+    empty_manifest,
+    logits,
+    random_clip,
+    tiny_model,
+)
 
 from skeletonmae import SkeletonMAE, SkeletonModel, zoo
 from skeletonmae.hub import ChecksumError, ModelNotFoundError, resolve_pretrained
@@ -30,10 +38,7 @@ def tiny_zoo(tmp_path: Path) -> dict:
     zoo.register(tmp_path / "a", "tiny-a", RESULTS, bundled=True, default=True, manifest=manifest)
     run = tmp_path / "run"
     tiny_model(num_classes=0, seed=1).save_pretrained(run / "model")
-    pretrain = {**RESULTS, "stage": "pretrain", "recipe": "tiny-pretrain"}
-    for key in ("eval_split", "top1", "top5", "num_clips"):
-        pretrain.pop(key)
-    (run / "results.json").write_text(json.dumps(pretrain))
+    (run / "results.json").write_text(json.dumps(PRETRAIN_RESULTS))
     zoo.register(run, "tiny-enc", manifest=manifest)
     return {"manifest": manifest, "model": model, "dir": tmp_path / "a", "tmp": tmp_path}
 

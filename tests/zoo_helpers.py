@@ -25,6 +25,14 @@ RESULTS = {
     "num_clips": 3,
     "command": "skeletonmae finetune tiny-finetune --data-root data/nw-ucla",
 }
+# ... and for a pre-training run (no evaluation).
+PRETRAIN_RESULTS = {
+    "recipe": "tiny-pretrain",
+    "stage": "pretrain",
+    "dataset": "nw-ucla",
+    "train_split": "xview_train",
+    "command": "skeletonmae pretrain tiny-pretrain --data-root data/nw-ucla",
+}
 
 
 def tiny_model(*, num_classes: int = 3, graph: bool = False, seed: int = 0) -> SkeletonModel:
