@@ -8,8 +8,10 @@ repo at the manifest's pinned revision; either way every file must match the man
 
 Downloads go through ``huggingface_hub.hf_hub_download`` into the standard Hub cache, so
 ``HF_ENDPOINT``, ``HF_HUB_OFFLINE`` and ``HF_HUB_CACHE`` behave as for any Hub library (note that
-huggingface_hub reads them when it is first imported). huggingface_hub is imported only when a
-file has to come from the Hub, which keeps loading bundled models fast.
+huggingface_hub reads them when it is first imported). With a pinned commit, a cached file is
+returned without any request; a branch name costs a HEAD request per file, falling back to the
+cached ref when offline. huggingface_hub is imported only when a file has to come from the Hub,
+which keeps loading bundled models fast.
 """
 
 from __future__ import annotations
