@@ -7,8 +7,8 @@ so they work the same under any backend; save them with ``fig.savefig``.
 
 Conventions: for 3D clips (metres, y up, z the depth from the camera, as Kinect records them) the
 2D view is what the camera saw, so a subject facing the camera shows its left side on the
-picture's right; the 3D view puts the data's (x, z, y) on matplotlib's (x, y, z) axes, looking
-from the camera. 2D clips are image coordinates (y pointing down).
+picture's right; the 3D view puts the data's (x, z, y) on matplotlib's (x, y, z) axes, seen from
+the camera's side, a little above and to the right. 2D clips are image coordinates (y down).
 """
 
 from __future__ import annotations
@@ -112,10 +112,10 @@ def _add_axes(fig: Figure, spec, view: str) -> Axes:
 
 
 def _frame_axes(ax: Axes, data: np.ndarray, view: str, title: str | None = None) -> None:
-    """Fixed limits for every frame of ``data`` (..., C), equal scale, camera orientation."""
-    pts = data.reshape(-1, data.shape[-1])
-    tracked = np.abs(pts).sum(-1) > 0  # absent persons are all zeros
-    pts = pts[tracked] if tracked.any() else pts
+    """Fixed limits for every frame of ``data`` (..., V, C), equal scale, camera orientation."""
+    frames = data.reshape(-1, *data.shape[-2:])
+    tracked = np.abs(frames).sum(axis=(1, 2)) > 0  # absent persons are all zeros
+    pts = (frames[tracked] if tracked.any() else frames).reshape(-1, data.shape[-1])
     coords = _plot_xyz(pts, view)
     lo = np.array([c.min() for c in coords])
     hi = np.array([c.max() for c in coords])
@@ -386,9 +386,9 @@ def _column_box(ax: Axes, column: int) -> Rectangle:
 class Reconstruction:
     """A clip as the model saw it, the token mask, and the decoder's reconstruction.
 
-    ``original`` and ``reconstruction`` are (T, V, C) in the model's preprocessed space (resampled,
-    centred); ``mask`` is (T', V), True where a token was masked; each token covers
-    ``patch_size`` frames of one joint.
+    ``original`` and ``reconstruction`` are (T, V, C) in the model's preprocessed space (what
+    ``model.prepare`` makes of the clip: resampled, centred…); ``mask`` is (T', V), True where a
+    token was masked; each token covers ``patch_size`` frames of one joint.
     """
 
     original: np.ndarray

@@ -28,7 +28,13 @@ _SUFFIXES = (".gif", ".png")
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random mask.")
 @click.option("--layout", help="Layout of the clip when its file does not say.")
-@click.option("--view", type=click.Choice(["2d", "3d"]), default="2d", show_default=True)
+@click.option(
+    "--view",
+    type=click.Choice(["2d", "3d"]),
+    default="2d",
+    show_default=True,
+    help="2d: what the camera saw; 3d: a perspective plot.",
+)
 @click.option("--fps", type=float, default=15.0, show_default=True, help="GIF frame rate.")
 def reconstruct(
     clip: Path,
