@@ -8,6 +8,7 @@ model in ``model/`` (`save_pretrained`). ``resume=True`` continues from ``checkp
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -166,6 +167,8 @@ def run(
     else:
         history = _train(model, recipe, train_clips, output, dd, resume, progress)
 
+    if dd.world > 1:
+        history["replica_sha256"] = _agree_across_ranks(model)
     results: dict[str, Any] = {
         "recipe": recipe.name,
         "stage": recipe.stage,
@@ -186,6 +189,18 @@ def run(
     if dd.world > 1:
         dist.barrier()
     return results
+
+
+def _agree_across_ranks(model: SkeletonModel) -> list[str]:
+    """Every rank's weight hash; replicas that drifted apart are an error, not a silent model."""
+    h = hashlib.sha256()
+    for _, t in sorted(model.state_dict().items()):
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    hashes: list[str] = [""] * dist.get_world_size()
+    dist.all_gather_object(hashes, h.hexdigest())
+    if len(set(hashes)) > 1:
+        raise RuntimeError(f"distributed replicas disagree on the weights: {hashes}")
+    return hashes
 
 
 def _summary(r: dict[str, Any]) -> str:
