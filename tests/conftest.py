@@ -9,7 +9,9 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-DATA_ROOT = Path(os.environ.get("SKELETONMAE_TEST_DATA", Path(__file__).parents[2] / "shared" / "data"))
+DATA_ROOT = Path(
+    os.environ.get("SKELETONMAE_TEST_DATA", Path(__file__).parents[2] / "shared" / "data")
+)
 
 
 @pytest.fixture(scope="session")

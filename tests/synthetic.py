@@ -1,5 +1,6 @@
-"""Synthetic labelled clips for engine tests: a folder dataset (``<split>/<class>/*.npy``) whose
-classes differ by which arm is raised and swings, so that a classifier can learn them in a few steps."""
+"""Synthetic labelled clips for engine tests: a folder dataset (``<split>/<class>/*.npy``)
+whose classes differ by which arm is raised and swings, so that a classifier learns them in a
+few steps."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def test_pretrain_probe_finetune_evaluate(tmp_path, data):
     lp = load_file(runs / "lp" / "model" / "model.safetensors")
     assert all((pre[k] == lp[k]).all() for k in lp if k.startswith("encoder."))
 
-    ft = cli(
+    cli(
         "finetune",
         str(
             recipe(

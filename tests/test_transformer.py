@@ -139,7 +139,7 @@ def test_strict_loading_rejects_tampered_state(tmp_path, tamper):
     else:
         state[key] = state[key][:-1]
     save_file(state, tmp_path / "model.safetensors")
-    with pytest.raises(CheckpointError, match="surprise|qkv"):
+    with pytest.raises(CheckpointError, match=r"surprise|qkv"):
         SkeletonMAE.from_pretrained(tmp_path)
 
 
@@ -152,7 +152,7 @@ def test_corrupt_weights_are_a_clear_error(tmp_path):
 
 
 def test_wrong_input_shape_is_a_clear_error():
-    with pytest.raises(ValueError, match="expects C, T, V"):
+    with pytest.raises(ValueError, match=r"expects C, T, V"):
         tiny(num_classes=3)(torch.randn(1, 3, 16, 25, 1))
 
 
