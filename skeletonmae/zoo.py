@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import math
 import os
 import re
 import shutil
@@ -24,9 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from safetensors import safe_open
-
-from .models.base import CONFIG_NAME, WEIGHTS_NAME
+from .models.base import CONFIG_NAME, WEIGHTS_NAME, SkeletonModel
 
 __all__ = [
     "MANIFEST_ENV",
@@ -314,8 +311,10 @@ def make_entry(
         results = json.loads((src / "results.json").read_text())
     results = dict(results or {})
     config = json.loads((model_dir / CONFIG_NAME).read_text())
-    with safe_open(str(model_dir / WEIGHTS_NAME), framework="pt") as f:
-        params = sum(math.prod(f.get_slice(k).get_shape()) for k in f.keys())  # noqa: SIM118
+    # Learnable parameters only (BatchNorm running statistics are buffers, not parameters).
+    params = SkeletonModel.from_config_and_weights(
+        model_dir / CONFIG_NAME, model_dir / WEIGHTS_NAME
+    ).num_parameters()
     eval_split = results.get("eval_split")
     num_classes = config.get("num_classes", 0)
     entry: dict[str, Any] = {
@@ -420,3 +419,20 @@ def set_revision(
     entry.update(repo_id=repo_id, revision=revision)
     save_manifest(data, zoo.path)
     return entry
+
+
+def results_table(manifest: str | os.PathLike | None = None) -> str:
+    """The README's zoo table (Markdown), generated from the manifest so the two cannot drift."""
+    rows = [
+        "| checkpoint | architecture | pre-training | protocol | top-1 | params | size | command |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for e in load_manifest(manifest).data["models"]:
+        top1 = next((m["value"] for m in e["metrics"] if m.get("name") == "top1"), None)
+        size = sum(f["size"] for f in e["files"].values()) / 1e6
+        rows.append(
+            f"| {e['name']} | {e['architecture']} | {e.get('pretraining', '—')} "
+            f"| {e['dataset']} {e['protocol']} | {'—' if top1 is None else f'{top1:.2f}'} "
+            f"| {e['params'] / 1e6:.2f} M | {size:.1f} MB | `{e.get('command') or ''}` |"
+        )
+    return "\n".join(rows)

@@ -145,6 +145,8 @@ def test_masked_joints_do_not_leak_into_the_prediction():
     [
         {"mask_regions": ["right_arm", "tail"]},
         {"mask_regions": 6},
+        {"mask_regions": "right_arm"},
+        {"mask_regions": True},
         {"mask_strategy": "blocks"},
         {"mask_strategy": "random", "mask_ratio": 1.0},
         {"target": "motion"},

@@ -120,6 +120,11 @@ class GraphSkeletonMAEConfig(ModelConfig):
                     f"{len(regions)} regions, mask between 1 and {len(regions) - 1}"
                 )
             return regions, None, self.mask_regions
+        if not isinstance(self.mask_regions, list | tuple):
+            raise ValueError(
+                f"mask_regions must be a region count or a list of region names of "
+                f"layout {lay.name!r} ({names}), got {self.mask_regions!r}"
+            )
         chosen = list(self.mask_regions)
         unknown = [r for r in chosen if r not in names]
         if unknown or not chosen or len(set(chosen)) != len(chosen) or len(chosen) == len(names):
