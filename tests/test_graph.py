@@ -11,7 +11,7 @@ from safetensors.torch import load_file, save_file
 
 from skeletonmae import GraphSkeletonMAE, GraphSkeletonMAEConfig, SkeletonModel, get_layout
 from skeletonmae.models.base import CheckpointError
-from skeletonmae.models.graph import GINLayer, scaled_cosine_error
+from skeletonmae.models.graph import GINLayer, STRLLayer, scaled_cosine_error
 from skeletonmae.transforms import PreprocessConfig
 
 torch.set_num_threads(1)
@@ -152,6 +152,7 @@ def test_masked_joints_do_not_leak_into_the_prediction():
         {"target": "motion"},
         {"head": "mlp"},
         {"temporal_kernel": 4},
+        {"sm_pool": "max"},
     ],
 )
 def test_bad_configs_are_rejected(kw):
@@ -279,6 +280,17 @@ def test_strl_mixes_time_and_uses_the_shared_encoder():
     with torch.no_grad():
         model.encoder.layers[1].mlp[0].weight.add_(0.5)
     assert not torch.allclose(before, model(x))
+
+
+@pytest.mark.parametrize("pool", ["sum", "mean"])
+def test_sm_module_adds_the_pooled_encoder_output_to_every_joint(pool):
+    layer = STRLLayer(4, 3, pool).eval()
+    h = torch.randn(2, T, 5, 4, generator=torch.Generator().manual_seed(0))
+    double = lambda g: 2 * g  # noqa: E731 - a stand-in for the shared encoder
+    pooled = 2 * (h.sum(2, keepdim=True) if pool == "sum" else h.mean(2, keepdim=True))
+    plain = lambda g: torch.zeros_like(g)  # noqa: E731 - SM then adds nothing
+    with torch.no_grad():
+        torch.testing.assert_close(layer(h, double), layer(h + pooled, plain))
 
 
 def test_layer_ids_order_the_encoder_before_the_head():
