@@ -616,18 +616,12 @@ def detect_format(path: Path) -> str:
         return "msr-action3d"
     if name.startswith("joints_") and name.endswith(".txt"):
         return "utkinect"
-    for fmt, test in _EXTRA_DETECTORS:
-        if test(path):
-            return fmt
     if name.endswith(".txt") and (fmt := _sniff_txt(path)):
         return fmt
     raise ClipFormatError(
         f"{path}: cannot tell the clip format from the file name or its first line; pass "
         f"format= one of {', '.join(sorted(FORMATS))}"
     )
-
-
-_EXTRA_DETECTORS: list[tuple[str, Callable[[Path], bool]]] = []
 
 
 def load_clip(

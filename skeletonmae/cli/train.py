@@ -151,15 +151,14 @@ def evaluate(
 
 def _evaluation_defaults(model: str) -> tuple[str | None, str | None]:
     """Dataset and split from a run directory's recipe.json, else from the zoo manifest."""
+    from ..zoo import get_entry
+
     p = Path(model)
-    for recipe_file in (p / "recipe.json", p.parent / "recipe.json"):
-        if p.exists() and recipe_file.is_file():
-            r = json.loads(recipe_file.read_text())
-            return r.get("dataset"), r.get("eval_split")
-    try:
-        from ..zoo import get_entry
-    except ImportError:
-        return None, None
+    if p.exists():
+        for recipe_file in (p / "recipe.json", p.parent / "recipe.json"):
+            if recipe_file.is_file():
+                r = json.loads(recipe_file.read_text())
+                return r.get("dataset"), r.get("eval_split")
     try:
         entry = get_entry(model)
     except (KeyError, ValueError, FileNotFoundError):

@@ -85,10 +85,10 @@ def load_encoder(model: SkeletonModel, source: SkeletonModel) -> None:
 
 
 def _resolve_init(init: str, output: Path) -> SkeletonModel:
-    """``init`` as a directory/file, a sibling run's output (``<runs>/<name>/model``), or a zoo
-    name / Hub id."""
-    for candidate in (Path(init), output.parent / init / "model"):
-        if candidate.exists():
+    """``init`` as a model directory or file, a run directory (its ``model/``), a sibling run of
+    this one (``<runs>/<init>/model``), or a zoo name / Hub id."""
+    for candidate in (Path(init), Path(init) / "model", output.parent / init / "model"):
+        if candidate.is_file() or (candidate / "config.json").is_file():
             return SkeletonModel.from_pretrained(candidate)
     return SkeletonModel.from_pretrained(init)
 
