@@ -68,6 +68,38 @@ def test_mamp_config_has_mamp_token_grid():
     assert (c.num_patches, c.num_joints) == (30, 25)
 
 
+def test_mamp_preset_is_mamps_published_shape():
+    c = SkeletonMAEConfig.preset("mamp")
+    assert (c.num_patches, c.num_joints, c.dim, c.depth, c.decoder_depth) == (30, 25, 256, 8, 3)
+    assert (c.mask_strategy, c.mask_ratio, c.target, c.preprocess.max_persons) == (
+        "motion",
+        0.9,
+        "motion",
+        2,
+    )
+
+
+def test_preset_overrides_and_unknown_names():
+    c = SkeletonMAEConfig.preset("cpu-small", num_classes=10, preprocess={"num_frames": 64})
+    assert (c.num_classes, c.preprocess.num_frames, c.preprocess.align) == (10, 64, True)
+    with pytest.raises(KeyError, match="cpu-small"):
+        SkeletonMAEConfig.preset("mamp-large")
+
+
+def test_cpu_small_preset_is_the_shipped_nwucla_architecture():
+    from skeletonmae.engine.recipe import load_recipe
+    from skeletonmae.models.transformer import PRESETS
+
+    recipe = load_recipe("systema-nwucla-pretrain").model
+    preset = SkeletonMAEConfig.preset("cpu-small").to_dict()
+    for key in PRESETS["cpu-small"]:
+        if key != "preprocess":
+            assert preset[key] == recipe[key], key
+    recipe_pre = PreprocessConfig.from_dict(recipe["preprocess"]).to_dict()
+    for key in PRESETS["cpu-small"]["preprocess"]:
+        assert preset["preprocess"][key] == recipe_pre[key], key
+
+
 def test_encoder_sees_exactly_the_visible_tokens():
     model = tiny(mask_strategy="random", mask_ratio=0.75)
     seen = []

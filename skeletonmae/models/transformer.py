@@ -14,10 +14,12 @@ from einops import rearrange
 from torch import nn
 
 from .. import masking
+from ..transforms import PreprocessConfig
 from .base import ModelConfig, SkeletonModel
 
 __all__ = [
     "MASK_STRATEGIES",
+    "PRESETS",
     "Block",
     "SkeletonDecoder",
     "SkeletonEncoder",
@@ -26,6 +28,39 @@ __all__ = [
 ]
 
 MASK_STRATEGIES = ("spatial_temporal", "random", "motion", "tube", "joint", "frame")
+
+# Named architectures. "cpu-small" is the one the zoo's NW-UCLA / MSR recipes train on a 2-core
+# CPU; "mamp" is MAMP's published NTU shape (dim 256, 8 encoder + 3 decoder blocks, T = 120,
+# patch 4, 25 joints, two persons, motion-aware masking of 90% of the tokens, τ = 0.8).
+PRESETS: dict[str, dict] = {
+    "cpu-small": dict(
+        layout="kinect-v1",
+        dim=128,
+        depth=6,
+        num_heads=4,
+        decoder_dim=128,
+        decoder_depth=2,
+        decoder_heads=4,
+        patch_size=4,
+        mask_strategy="spatial_temporal",
+        joint_mask_ratio=0.5,
+        frame_mask_ratio=0.5,
+        preprocess=dict(num_frames=32, align=True, crop_ratio=(0.6, 1.0)),
+    ),
+    "mamp": dict(
+        layout="ntu-rgbd",
+        dim=256,
+        depth=8,
+        num_heads=8,
+        decoder_dim=256,
+        decoder_depth=3,
+        decoder_heads=8,
+        patch_size=4,
+        mask_strategy="motion",
+        mask_ratio=0.9,
+        preprocess=dict(num_frames=120, max_persons=2, crop_ratio=(0.5, 1.0)),
+    ),
+}
 
 
 @dataclass
@@ -73,6 +108,16 @@ class SkeletonMAEConfig(ModelConfig):
     @property
     def num_patches(self) -> int:
         return self.preprocess.num_frames // self.patch_size
+
+    @classmethod
+    def preset(cls, name: str, **overrides) -> SkeletonMAEConfig:
+        """The named architecture of `PRESETS`, with ``overrides`` applied (``preprocess`` may
+        be a partial dict that updates the preset's)."""
+        if name not in PRESETS:
+            raise KeyError(f"unknown System A preset {name!r}; known: {sorted(PRESETS)}")
+        kw = dict(PRESETS[name])
+        pre = {**kw.pop("preprocess"), **dict(overrides.pop("preprocess", None) or {})}
+        return cls(**{**kw, **overrides}, preprocess=PreprocessConfig.from_dict(pre))
 
 
 class DropPath(nn.Module):
