@@ -115,7 +115,8 @@ def evaluate(
     threads: int | None,
     as_json: bool,
 ) -> None:
-    """Top-1 / top-5 of classifier MODEL (zoo name, Hub id or directory) on a dataset split."""
+    """Top-1 / top-5 of classifier MODEL (zoo name, Hub id, model directory or training run
+    directory) on a dataset split."""
     from ..datasets import open_dataset
     from ..engine import evaluate_model
     from ..models import SkeletonModel
@@ -127,8 +128,10 @@ def evaluate(
         raise click.ClickException(
             f"cannot tell which dataset/split {model!r} is evaluated on; pass --dataset and --split"
         )
+    run_model = Path(model) / "model"
+    source = run_model if (run_model / "config.json").is_file() else model
     try:
-        m = SkeletonModel.from_pretrained(model)
+        m = SkeletonModel.from_pretrained(source)
         clips, _ = open_dataset(dataset, data_root).load_split(split)
     except (FileNotFoundError, KeyError, ValueError) as e:
         raise click.ClickException(str(e)) from None
