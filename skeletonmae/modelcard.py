@@ -93,7 +93,7 @@ def render_model_card(entry: dict[str, Any]) -> str:
         "",
         f"# {name}",
         "",
-        entry["description"] or f"SkeletonMAE {what} for `{entry['layout']}` skeletons.",
+        entry["description"] or f"SkeletonMAE: {what} for `{entry['layout']}` skeletons.",
         "",
         f"Architecture: {arch}. Parameters: {entry['params']:,}.",
         "",
