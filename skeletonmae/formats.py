@@ -15,7 +15,6 @@ import json
 import os
 import pickle
 import re
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .clip import Clip, ClipFormatError
+from .fileio import atomic_write
 from .layouts import Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, safe_load
 
@@ -673,10 +673,9 @@ def save_clip(clip: Clip, path: str | os.PathLike) -> Path:
     suffix = p.suffix.lower()
     if suffix not in (".npy", ".npz"):
         raise ValueError(f"{p}: save_clip writes .npy or .npz, not {suffix or 'no extension'!r}")
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as f:
             if suffix == ".npy":
                 np.save(f, clip.data)
             else:
@@ -688,8 +687,5 @@ def save_clip(clip: Clip, path: str | os.PathLike) -> Path:
                     fps=np.array(np.nan if clip.fps is None else clip.fps),
                     format=np.array("mtvc"),
                 )
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return p
+
+    return atomic_write(p, write, suffix=suffix)

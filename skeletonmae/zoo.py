@@ -17,12 +17,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .fileio import write_json_atomic
 from .models.base import CONFIG_NAME, WEIGHTS_NAME, SkeletonModel
 
 __all__ = [
@@ -290,6 +290,20 @@ def _metrics(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _pretraining(run: Path, results: Mapping[str, Any]) -> str:
+    """What a run started from, for the zoo table: its ``init`` (from results.json, or from the
+    run's recipe.json for runs that predate that field) by checkpoint name."""
+    if results["stage"] == "pretrain":
+        return "self-supervised (this run, no labels)"
+    init = results.get("init")
+    if "init" not in results and (run / "recipe.json").is_file():
+        init = json.loads((run / "recipe.json").read_text()).get("init")
+    if not init:
+        return "none (from scratch)"
+    p = Path(init)
+    return p.parent.name if p.name == "model" else p.name
+
+
 def make_entry(
     name: str,
     source: str | os.PathLike,
@@ -346,19 +360,10 @@ def make_entry(
     for key in ("stage", "recipe"):
         if results.get(key):
             entry[key] = results[key]
+    if results.get("stage"):
+        entry["pretraining"] = _pretraining(src, results)
     entry.update(fields)
     return entry
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_manifest(data: dict[str, Any], manifest: str | os.PathLike | None = None) -> Path:
@@ -366,7 +371,7 @@ def save_manifest(data: dict[str, Any], manifest: str | os.PathLike | None = Non
     the repository-root mirror when there is one (a source checkout)."""
     path = manifest_path(manifest)
     validate_manifest(data, path)
-    _write_json_atomic(path, data)
+    write_json_atomic(path, data)
     if path.resolve() == PACKAGE_MANIFEST and ROOT_MANIFEST.is_file():
         shutil.copyfile(path, ROOT_MANIFEST)
     return path

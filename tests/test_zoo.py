@@ -190,6 +190,20 @@ def test_make_entry_records_the_checkpoint(tmp_path):
     assert (e["stage"], e["recipe"], e["description"]) == ("finetune", "tiny-finetune", "d")
 
 
+def test_make_entry_names_what_the_weights_started_from(tmp_path):
+    tiny_model().save_pretrained(tmp_path / "model")
+    pre = {**RESULTS, "stage": "pretrain"}
+    assert "self-supervised" in zoo.make_entry("p", tmp_path, pre)["pretraining"]
+    ft = {**RESULTS, "init": "runs/tiny-pretrain/model"}
+    assert zoo.make_entry("f", tmp_path, ft)["pretraining"] == "tiny-pretrain"
+    assert zoo.make_entry("s", tmp_path, {**RESULTS, "init": None})["pretraining"] == (
+        "none (from scratch)"
+    )
+    # Runs without an ``init`` in results.json: read from the run's recipe.json.
+    (tmp_path / "recipe.json").write_text(json.dumps({"init": "tiny-zoo-encoder"}))
+    assert zoo.make_entry("r", tmp_path, RESULTS)["pretraining"] == "tiny-zoo-encoder"
+
+
 def test_make_entry_needs_a_checkpoint(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"no config\.json"):
         zoo.make_entry("x", tmp_path)

@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from ..clip import Clip
 from ..datasets import open_dataset
+from ..fileio import write_json_atomic
 from ..models.base import ARCHITECTURES, SkeletonModel, config_from_dict
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset
@@ -160,7 +161,7 @@ def run(
     model = _build_model(recipe, dataset.class_names, output).to(dev)
     if dd.main:
         output.mkdir(parents=True, exist_ok=True)
-        (output / "recipe.json").write_text(json.dumps(recipe.to_dict(), indent=2) + "\n")
+        write_json_atomic(output / "recipe.json", recipe.to_dict())
 
     if recipe.stage == "linear-probe":
         history = _linear_probe(model, recipe, train_clips, dd, progress)
@@ -174,6 +175,7 @@ def run(
         "stage": recipe.stage,
         "dataset": recipe.dataset,
         "train_split": recipe.train_split,
+        "init": recipe.init,
         "num_train_clips": len(train_clips),
         "skipped_clips": skipped,
         **history,
@@ -184,7 +186,7 @@ def run(
     results["command"] = command
     if dd.main:
         model.save_pretrained(output / "model")
-        (output / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        write_json_atomic(output / "results.json", results)
         print(_summary(results), flush=True)
     if dd.world > 1:
         dist.barrier()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -22,6 +21,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ..clip import Clip
+from ..fileio import atomic_write
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, get_layout, register_layout
 from ..transforms import PreprocessConfig, preprocess
@@ -99,18 +99,6 @@ def config_from_dict(d: dict[str, Any]) -> ModelConfig:
     return ARCHITECTURES[arch].config_class.from_dict(d)
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 ClipLike = str | os.PathLike | Clip | np.ndarray
 
 
@@ -134,9 +122,9 @@ class SkeletonModel(nn.Module):
         """Write ``config.json`` and ``model.safetensors`` (atomically) into a directory."""
         out = Path(save_directory)
         state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
-        _atomic_write(out / WEIGHTS_NAME, lambda p: save_file(state, p, metadata={"format": "pt"}))
+        atomic_write(out / WEIGHTS_NAME, lambda p: save_file(state, p, metadata={"format": "pt"}))
         text = json.dumps(self.config.to_dict(), indent=2) + "\n"
-        _atomic_write(out / CONFIG_NAME, lambda p: Path(p).write_text(text))
+        atomic_write(out / CONFIG_NAME, lambda p: Path(p).write_text(text))
         return out
 
     @classmethod

@@ -1,0 +1,36 @@
+"""Atomic file writes: every file the package writes (weights, configs, clips, checkpoints,
+manifests, run results) goes through here, so a crash or a kill mid-write leaves the previous
+file intact and a reader never sees a half-written one."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["atomic_write", "write_json_atomic"]
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *, suffix: str = "") -> Path:
+    """Call ``write(tmp_path)`` on a temporary file beside ``path``, then rename it over
+    ``path``. ``suffix`` keeps writers that append an extension (``np.save``) on the temp name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
+    """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
