@@ -111,6 +111,7 @@ def info(name: str, as_json: bool) -> None:
             )
             for m in e["metrics"]
         ),
+        ("started from", e.get("pretraining", "-")),
         ("trained by", f"`{e['command']}`" if e["command"] else "-"),
         ("parameters", f"{e['params']:,}"),
         *(("file", f"{f} {r['size']:,} bytes sha256 {r['sha256']}") for f, r in e["files"].items()),
