@@ -396,8 +396,11 @@ def register(
     zoo = load_manifest(manifest)
     entry = make_entry(name, source, results, bundled=bundled, **fields)
     data = json.loads(json.dumps(zoo.data))
-    models = [e for e in data["models"] if e["name"] != name]
-    data["models"] = [*models, entry]
+    names = [e["name"] for e in data["models"]]
+    if name in names:  # a replaced entry keeps its place in the zoo's order
+        data["models"][names.index(name)] = entry
+    else:
+        data["models"].append(entry)
     if default:
         data["default"] = name
     validate_manifest(data, f"{zoo.path} (with new entry {name!r})")

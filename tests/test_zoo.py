@@ -230,7 +230,7 @@ def test_register_replaces_an_entry_and_unbundles(tiny_zoo):
     manifest = tiny_zoo["manifest"]
     zoo.register(tiny_zoo["dir"], "tiny-a", RESULTS, manifest=manifest, description="again")
     entries = zoo.load_manifest(manifest).entries
-    assert list(entries) == ["tiny-enc", "tiny-a"]
+    assert list(entries) == ["tiny-a", "tiny-enc"]  # replaced in place, order kept
     assert entries["tiny-a"]["description"] == "again" and not entries["tiny-a"]["bundled"]
     assert not (manifest.parent / "weights" / "tiny-a").exists()
 
