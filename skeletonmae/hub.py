@@ -88,6 +88,10 @@ def resolve_pretrained(
 
 
 def _local_files(p: Path) -> tuple[Path, Path]:
+    """A model directory, a training run's directory (its exported ``model/``), or a
+    ``.safetensors`` file beside its config.json → (config, weights)."""
+    if p.is_dir() and not (p / CONFIG_NAME).exists() and (p / "model" / CONFIG_NAME).is_file():
+        p = p / "model"
     if p.is_dir():
         config, weights = p / CONFIG_NAME, p / WEIGHTS_NAME
     elif p.suffix == ".safetensors":

@@ -128,10 +128,8 @@ def evaluate(
         raise click.ClickException(
             f"cannot tell which dataset/split {model!r} is evaluated on; pass --dataset and --split"
         )
-    run_model = Path(model) / "model"
-    source = run_model if (run_model / "config.json").is_file() else model
     try:
-        m = SkeletonModel.from_pretrained(source)
+        m = SkeletonModel.from_pretrained(model)
         clips, _ = open_dataset(dataset, data_root).load_split(split)
     except (FileNotFoundError, KeyError, ValueError) as e:
         raise click.ClickException(str(e)) from None

@@ -86,11 +86,11 @@ def load_encoder(model: SkeletonModel, source: SkeletonModel) -> None:
 
 
 def _resolve_init(init: str, output: Path) -> SkeletonModel:
-    """``init`` as a model directory or file, a run directory (its ``model/``), a sibling run of
-    this one (``<runs>/<init>/model``), or a zoo name / Hub id."""
-    for candidate in (Path(init), Path(init) / "model", output.parent / init / "model"):
-        if candidate.is_file() or (candidate / "config.json").is_file():
-            return SkeletonModel.from_pretrained(candidate)
+    """``init`` as a sibling run of this one (``<runs>/<init>`` with its exported model), else
+    whatever `from_pretrained` takes: a model or run directory, a file, a zoo name or Hub id."""
+    sibling = output.parent / init
+    if (sibling / "model" / "config.json").is_file():
+        init = str(sibling)
     return SkeletonModel.from_pretrained(init)
 
 

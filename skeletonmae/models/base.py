@@ -185,8 +185,9 @@ class SkeletonModel(nn.Module):
         local_files_only: bool | None = None,
         map_location: str | torch.device = "cpu",
     ) -> SkeletonModel:
-        """Load a zoo model by name, a Hub repo id (``org/name``), or a local directory or
-        ``.safetensors`` file (with its ``config.json`` beside it)."""
+        """Load a zoo model by name, a Hub repo id (``org/name``), or a local directory (a model,
+        or a training run with its ``model/``) or ``.safetensors`` file (with its ``config.json``
+        beside it)."""
         from ..hub import resolve_pretrained
 
         config_path, weights_path = resolve_pretrained(
