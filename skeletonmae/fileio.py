@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write", "write_json_atomic"]
+__all__ = ["atomic_write", "write_json_atomic", "write_text_atomic"]
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *, suffix: str = "") -> Path:
@@ -30,7 +30,11 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *, suffix
     return path
 
 
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """UTF-8 ``text`` written atomically."""
+    return atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
+
+
 def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
     """``data`` as indented UTF-8 JSON with a final newline, written atomically."""
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
+    return write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import zoo
+from .fileio import write_text_atomic
 from .models.base import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 
 if TYPE_CHECKING:
@@ -252,7 +253,7 @@ def push_files(
         card_entry = zoo.make_entry(repo_id.split("/")[1].lower(), folder, {}, repo_id=repo_id)
         if entry is not None:
             card_entry = {**entry, "repo_id": repo_id, "files": card_entry["files"]}
-        (folder / "README.md").write_text(render_model_card(card_entry))
+        write_text_atomic(folder / "README.md", render_model_card(card_entry))
         if local_dir is not None:
             return PushResult(repo_id, folder, None)
         from huggingface_hub import HfApi

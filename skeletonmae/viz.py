@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .clip import Clip
+from .fileio import atomic_write
 from .layouts import Layout, get_layout
 
 if TYPE_CHECKING:
@@ -263,13 +264,26 @@ def plot_frames(
     return fig
 
 
-def _gif_writer(path: Path, fps: float):
-    from matplotlib.animation import PillowWriter
-
+def _check_gif(path: Path) -> None:
     if path.suffix.lower() != ".gif":
         raise ValueError(f"{path}: animations are written as .gif files")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return PillowWriter(fps=fps)
+
+
+def _write_gif(
+    fig: Figure, path: Path, fps: float, dpi: int, frames: int, draw: Callable[[int], None]
+) -> Path:
+    """Record ``draw(t)`` for each frame through matplotlib's PillowWriter, atomically."""
+    from matplotlib.animation import PillowWriter
+
+    writer = PillowWriter(fps=fps)
+
+    def write(tmp: str) -> None:
+        with writer.saving(fig, tmp, dpi):
+            for t in range(frames):
+                draw(t)
+                writer.grab_frame()
+
+    return atomic_write(path, write, suffix=".gif")
 
 
 def _freeze_layout(fig: Figure) -> None:
@@ -294,20 +308,20 @@ def animate_clip(
     data, lay = _persons(clip, layout)
     path = Path(path)
     fps = fps or (clip.fps if isinstance(clip, Clip) and clip.fps else 15.0)
-    writer = _gif_writer(path, fps)
+    _check_gif(path)
     fig = _figure(figsize=(3.2, 3.6), layout="constrained")
     ax = _add_axes(fig, 111, _check_view(view))
     _frame_axes(ax, data, view, "frame 0")
     persons = _draw_persons(ax, data[:, 0], lay)
     _freeze_layout(fig)
-    with writer.saving(fig, str(path), dpi):
-        for t in range(data.shape[1]):
-            for m, lines in enumerate(persons):
-                update_skeleton(lines, data[m, t], lay, color=f"C{m}")
-            _show_present(persons, data[:, t])
-            ax.set_title(f"frame {t}", fontsize=9)
-            writer.grab_frame()
-    return path
+
+    def draw(t: int) -> None:
+        for m, lines in enumerate(persons):
+            update_skeleton(lines, data[m, t], lay, color=f"C{m}")
+        _show_present(persons, data[:, t])
+        ax.set_title(f"frame {t}", fontsize=9)
+
+    return _write_gif(fig, path, fps, dpi, data.shape[1], draw)
 
 
 def mask_grid_image(mask: np.ndarray, layout: str | Layout) -> np.ndarray:
@@ -585,7 +599,7 @@ def animate_reconstruction(
     """A GIF of original | masked input | reconstruction, frame by frame, above the token grid
     with the current patch outlined; returns the path."""
     path = Path(path)
-    writer = _gif_writer(path, fps)
+    _check_gif(path)
     fig = _figure(figsize=(7.5, 5.4), layout="constrained")
     grid = fig.add_gridspec(2, 3, height_ratios=[1.3, 1])
     axes = [_add_axes(fig, grid[0, i], _check_view(view)) for i in range(3)]
@@ -595,9 +609,9 @@ def animate_reconstruction(
     box = _column_box(ax_grid, 0)
     fig.suptitle(_summary(rec), fontsize=10)
     _freeze_layout(fig)
-    with writer.saving(fig, str(path), dpi):
-        for t in range(rec.original.shape[0]):
-            show(t)
-            box.set_x(t // rec.patch_size - 0.5)
-            writer.grab_frame()
-    return path
+
+    def draw(t: int) -> None:
+        show(t)
+        box.set_x(t // rec.patch_size - 0.5)
+
+    return _write_gif(fig, path, fps, dpi, rec.original.shape[0], draw)

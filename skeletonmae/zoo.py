@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fileio import write_json_atomic
+from .fileio import atomic_write, write_json_atomic
 from .models.base import CONFIG_NAME, WEIGHTS_NAME, SkeletonModel
 
 __all__ = [
@@ -373,7 +373,7 @@ def save_manifest(data: dict[str, Any], manifest: str | os.PathLike | None = Non
     validate_manifest(data, path)
     write_json_atomic(path, data)
     if path.resolve() == PACKAGE_MANIFEST and ROOT_MANIFEST.is_file():
-        shutil.copyfile(path, ROOT_MANIFEST)
+        atomic_write(ROOT_MANIFEST, lambda p: shutil.copyfile(path, p))
     return path
 
 
@@ -408,7 +408,8 @@ def register(
     if bundled:
         target.mkdir(parents=True, exist_ok=True)
         for f in MODEL_FILES:
-            shutil.copyfile(_model_dir(Path(source)) / f, target / f)
+            src = _model_dir(Path(source)) / f
+            atomic_write(target / f, lambda p, src=src: shutil.copyfile(src, p))
     elif target.is_dir():
         shutil.rmtree(target)
     save_manifest(data, zoo.path)

@@ -57,6 +57,7 @@ def reconstruct(
         viz.require_matplotlib()
     except ImportError as e:
         raise click.ClickException(str(e)) from None
+    from ..fileio import atomic_write
     from ..models.transformer import SkeletonMAE
 
     try:
@@ -76,7 +77,8 @@ def reconstruct(
     if output.suffix.lower() == ".gif":
         viz.animate_reconstruction(rec, output, view=view, fps=fps)
     else:
-        viz.plot_reconstruction(rec, view=view).savefig(output, dpi=100)
+        fig = viz.plot_reconstruction(rec, view=view)
+        atomic_write(output, lambda p: fig.savefig(p, dpi=100, format=output.suffix[1:] or None))
     click.echo(
         f"wrote {output}: masked {rec.mask.mean():.0%} of {rec.mask.size} tokens "
         f"({model.config.mask_strategy}), target {rec.target}, loss {rec.loss:.4f}"

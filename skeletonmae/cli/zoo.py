@@ -245,6 +245,8 @@ def extract(paths: tuple[str, ...], output: Path, model: str | None, layout: str
     """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy."""
     import numpy as np
 
+    from ..fileio import atomic_write
+
     if output.suffix not in (".npz", ".npy"):
         raise click.ClickException(f"{output}: the output must be a .npz or .npy file")
     files = _expand(paths)
@@ -257,11 +259,11 @@ def extract(paths: tuple[str, ...], output: Path, model: str | None, layout: str
         )
     net, _ = _load(model)
     feats = net.extract_features_batch(_clips(net, files, layout))
-    output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix == ".npz":
-        np.savez(output, **dict(zip(stems, feats, strict=True)))
+        arrays = dict(zip(stems, feats, strict=True))
+        atomic_write(output, lambda p: np.savez(p, **arrays), suffix=".npz")
     else:
-        np.save(output, feats)
+        atomic_write(output, lambda p: np.save(p, feats), suffix=".npy")
     click.echo(f"wrote {len(files)} feature vectors of size {feats.shape[1]} to {output}")
 
 

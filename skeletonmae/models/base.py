@@ -21,7 +21,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ..clip import Clip
-from ..fileio import atomic_write
+from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, get_layout, register_layout
 from ..transforms import PreprocessConfig, preprocess
@@ -124,7 +124,7 @@ class SkeletonModel(nn.Module):
         state = {k: v.detach().cpu().contiguous() for k, v in self.state_dict().items()}
         atomic_write(out / WEIGHTS_NAME, lambda p: save_file(state, p, metadata={"format": "pt"}))
         text = json.dumps(self.config.to_dict(), indent=2) + "\n"
-        atomic_write(out / CONFIG_NAME, lambda p: Path(p).write_text(text))
+        write_text_atomic(out / CONFIG_NAME, text)
         return out
 
     @classmethod
