@@ -10,6 +10,7 @@ from safetensors.torch import load_file, save_file
 
 from skeletonmae import CheckpointError, PreprocessConfig, SkeletonMAE, SkeletonMAEConfig
 from skeletonmae.models import SkeletonModel
+from skeletonmae.models.transformer import PRESETS
 
 TINY = dict(dim=32, depth=2, num_heads=2, decoder_dim=32, decoder_depth=1, decoder_heads=2)
 
@@ -20,18 +21,8 @@ def tiny(**kw) -> SkeletonMAE:
     return SkeletonMAE(SkeletonMAEConfig(**{**TINY, **kw}, preprocess=pre))
 
 
-MAMP = dict(
-    layout="ntu-rgbd",
-    dim=256,
-    depth=8,
-    num_heads=8,
-    decoder_dim=256,
-    decoder_depth=3,
-    decoder_heads=8,
-    patch_size=4,
-    mask_strategy="motion",
-    mask_ratio=0.9,
-)
+# MAMP's published shape, without its preprocessing block (tiny() sets num_frames).
+MAMP = {k: v for k, v in PRESETS["mamp"].items() if k != "preprocess"}
 
 CONFIGS = {
     "tiny": dict(),
@@ -88,7 +79,6 @@ def test_preset_overrides_and_unknown_names():
 
 def test_cpu_small_preset_is_the_shipped_nwucla_architecture():
     from skeletonmae.engine.recipe import load_recipe
-    from skeletonmae.models.transformer import PRESETS
 
     recipe = load_recipe("systema-nwucla-pretrain").model
     preset = SkeletonMAEConfig.preset("cpu-small").to_dict()
