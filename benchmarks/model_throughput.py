@@ -27,11 +27,16 @@ import time
 
 import torch
 
-from skeletonmae import GraphSkeletonMAE, SkeletonMAE, SkeletonMAEConfig, masking
+from skeletonmae import SkeletonMAE, SkeletonMAEConfig, masking
 from skeletonmae.engine.recipe import load_recipe
 from skeletonmae.models.base import ARCHITECTURES
 
 MASK_RATIOS = (0.0, 0.75, 0.9)
+
+
+def arch(name: str) -> str:
+    """The architecture of a ``recipe:NAME`` configuration (presets are System A)."""
+    return load_recipe(name.removeprefix("recipe:")).model["arch"]
 
 
 def build(name: str) -> torch.nn.Module:
@@ -165,7 +170,7 @@ def main() -> None:
     )
     configs = args.configs.split(",")
     for name in configs:
-        if isinstance(build(name), GraphSkeletonMAE):
+        if name.startswith("recipe:") and arch(name) != SkeletonMAEConfig.arch:
             continue  # System B masks joints in place: every token is encoded either way
         for ratio in MASK_RATIOS:
             mae = run_child({**common, "config": name, "mode": "mae", "ratio": ratio}, args.threads)
