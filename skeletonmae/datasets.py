@@ -25,6 +25,8 @@ from .formats import (
     pyskl_annotation_to_clip,
     read_pyskl,
 )
+from .io.msrc12 import MSRC12_CLASSES, msrc12_gesture, parse_msrc12_name, read_msrc12
+from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name, read_utd_mhad
 from .layouts import Layout, get_layout, load_layout
 
 __all__ = [
@@ -34,12 +36,16 @@ __all__ = [
     "NTU120_XSUB_TRAIN_SUBJECTS",
     "NTU_CLASSES",
     "NW_UCLA_CLASSES",
+    "CorpusSource",
     "Sample",
     "SkeletonDataset",
+    "corpus",
+    "msrc12",
     "ntu60",
     "ntu120",
     "open_dataset",
     "pyskl",
+    "utd_mhad",
 ]
 
 NW_UCLA_CLASSES = [
@@ -105,6 +111,7 @@ class SkeletonDataset:
     samples: list[Sample]
     splits: dict[str, list[int]]
     loader: Callable[[Sample], Clip] | None = field(default=None, repr=False)
+    summary: dict = field(default_factory=dict)  # facts a run records (e.g. a corpus' sources)
 
     def split(self, name: str) -> list[Sample]:
         if name not in self.splits:
@@ -118,7 +125,7 @@ class SkeletonDataset:
 
     def load(self, sample: Sample) -> Clip:
         clip = self.loader(sample) if self.loader else load_clip(sample.path, layout=self.layout)
-        clip.label = sample.label
+        clip.label = sample.label if sample.label >= 0 else None
         return clip
 
     def load_split(self, name: str, *, warn: bool = True) -> tuple[list[Clip], list[str]]:
@@ -513,6 +520,167 @@ def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> Skel
     return SkeletonDataset("folder", root, lay.name, classes, samples, splits)
 
 
+def utd_mhad(root: str | Path) -> SkeletonDataset:
+    """UTD-MHAD skeletons (``Skeleton/a<A>_s<S>_t<R>_skeleton.mat``, 27 actions); split ``xsub``:
+    odd subjects (1, 3, 5, 7) train, even ones test. Needs scipy (the ``data`` extra)."""
+    root = Path(root)
+    d = _require_dir(root, "Skeleton", "UTD-MHAD")
+    files = sorted(d.glob("a*_s*_t*_skeleton.mat"))
+    if not files:
+        raise FileNotFoundError(f"UTD-MHAD: no a<A>_s<S>_t<R>_skeleton.mat files under {d}")
+    samples = []
+    for f in files:
+        name = parse_utd_mhad_name(f)
+        if name is None or not 1 <= name[0] <= len(UTD_MHAD_CLASSES):
+            raise ClipFormatError(f"{f}: not a UTD-MHAD file name (a<1..27>_s<S>_t<R>_skeleton)")
+        samples.append(Sample(f, name[0] - 1, f.stem.removesuffix("_skeleton"), subject=name[1]))
+    splits = {
+        "xsub_train": _where(samples, lambda s: s.subject % 2 == 1),
+        "xsub_test": _where(samples, lambda s: s.subject % 2 == 0),
+    }
+
+    def load(sample: Sample) -> Clip:
+        return read_utd_mhad(sample.path)
+
+    return SkeletonDataset(
+        "utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, splits, loader=load
+    )
+
+
+def msrc12(root: str | Path) -> SkeletonDataset:
+    """MSRC-12 recordings (``P<k>_<i>_<j>_p<NN>.csv[.xz]``, one gesture repeated ~10 times each,
+    labelled from its tagstream). It has no standard split; ``all`` is every recording (what
+    pre-training uses) and ``xsub_train`` / ``xsub_test`` split the performers odd / even."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"MSRC-12: no directory at {root}")
+    files = sorted(
+        f for f in root.iterdir() if f.name.endswith((".csv", ".csv.xz")) and f.is_file()
+    )
+    if not files:
+        raise FileNotFoundError(f"MSRC-12: no P<k>_<i>_<j>_p<NN>.csv[.xz] files under {root}")
+    samples = []
+    for f in files:
+        performer = parse_msrc12_name(f)
+        if performer is None:
+            raise ClipFormatError(f"{f}: not an MSRC-12 file name (P<k>_<i>_<j>_p<NN>.csv)")
+        samples.append(Sample(f, msrc12_gesture(f), f.name.split(".")[0], subject=performer))
+    splits = {
+        "all": list(range(len(samples))),
+        "xsub_train": _where(samples, lambda s: s.subject % 2 == 1),
+        "xsub_test": _where(samples, lambda s: s.subject % 2 == 0),
+    }
+
+    def load(sample: Sample) -> Clip:
+        return read_msrc12(sample.path)
+
+    return SkeletonDataset(
+        "msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits, loader=load
+    )
+
+
+@dataclass(frozen=True)
+class CorpusSource:
+    """One dataset of a pre-training corpus: its `DATASETS` name, its directory under the corpus
+    root, the split to take (never a test split), and how long clips are cut: windows of
+    ``window`` frames every ``stride`` frames (default ``window // 2``); clips no longer than
+    ``window`` (or all, when ``window`` is None) are taken whole."""
+
+    dataset: str
+    root: str
+    split: str
+    window: int | None = None
+    stride: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.dataset == "corpus" or self.dataset not in DATASETS:
+            raise ValueError(f"corpus source: unknown dataset {self.dataset!r}")
+        if "test" in self.split or "val" in self.split:
+            raise ValueError(
+                f"corpus source {self.dataset}: split {self.split!r} is an evaluation split; a "
+                "pre-training corpus takes training splits only"
+            )
+        if self.window is not None and (self.window < 2 or (self.stride or 1) < 1):
+            raise ValueError(f"corpus source {self.dataset}: window must be >= 2, stride >= 1")
+
+
+def _windows(clip: Clip, window: int | None, stride: int | None) -> list[tuple[int, Clip]]:
+    """(start frame, clip) windows of ``clip`` (views of its array, not copies)."""
+    t = clip.data.shape[1]
+    if window is None or t <= window:
+        return [(0, clip)]
+    step = stride or window // 2
+    starts = list(range(0, t - window + 1, step))
+    if starts[-1] + window < t:
+        starts.append(t - window)  # the tail, so that no frame is left out
+    out = []
+    for s in starts:
+        data = clip.data[:, s : s + window]
+        tracked = (np.abs(data).sum(axis=(2, 3)) > 0).any(axis=0).mean()
+        if tracked >= 0.5:  # windows mostly without a skeleton teach nothing
+            out.append((s, Clip(data, clip.layout, fps=clip.fps, source=clip.source)))
+    return out
+
+
+def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") -> SkeletonDataset:
+    """Several datasets as one unlabelled pre-training set (split ``pretrain``), every clip
+    mapped onto ``layout`` and long ones cut into windows (see `CorpusSource`). ``root`` holds
+    each source's directory. The clips are read once, here; ``summary`` records per source how
+    many clips and windows it gave."""
+    root = Path(root)
+    specs = [CorpusSource(**s) for s in sources]
+    if not specs:
+        raise ValueError("corpus: no sources given")
+    lay = get_layout(layout)
+    samples: list[Sample] = []
+    clips: list[Clip] = []
+    summary: dict[str, dict] = {}
+    for spec in specs:
+        ds = open_dataset(spec.dataset, root / spec.root)
+        frames, read, skipped = 0, 0, []
+        for sample in ds.split(spec.split):
+            try:
+                mapped = ds.load(sample).to_layout(lay.name)
+            except ClipFormatError as e:
+                skipped.append(str(e))
+                continue
+            read += 1
+            frames += mapped.data.shape[1]
+            for start, w in _windows(mapped, spec.window, spec.stride):
+                samples.append(
+                    Sample(sample.path, -1, f"{ds.name}/{sample.name}@{start}", index=len(clips))
+                )
+                clips.append(w)
+        if skipped:
+            warnings.warn(
+                f"corpus source {spec.dataset}: skipped {len(skipped)} unreadable clip(s): "
+                + "; ".join(skipped),
+                stacklevel=2,
+            )
+        summary[f"{spec.dataset}:{spec.split}"] = {
+            "clips": read,
+            "frames": frames,
+            "windows": len(clips) - sum(v["windows"] for v in summary.values()),
+            "window": spec.window,
+            "stride": (spec.stride or spec.window // 2) if spec.window else None,
+            "skipped": len(skipped),
+        }
+
+    def load(sample: Sample) -> Clip:
+        return clips[sample.index]
+
+    return SkeletonDataset(
+        "corpus",
+        root,
+        lay.name,
+        [],
+        samples,
+        {"pretrain": list(range(len(samples)))},
+        loader=load,
+        summary={"sources": summary},
+    )
+
+
 DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
     "nw-ucla": nw_ucla,
     "msr-action3d": msr_action3d,
@@ -520,6 +688,9 @@ DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
     "ntu120": ntu120,
     "pyskl": pyskl,
     "folder": clip_folder,
+    "utd-mhad": utd_mhad,
+    "msrc-12": msrc12,
+    "corpus": corpus,
 }
 
 

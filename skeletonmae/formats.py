@@ -2,7 +2,8 @@
 ``.npy`` / ``.npz`` atomically.
 
 Formats: arrays (``.npy``, ``.npz``) in (T, V, C), (M, T, V, C) or (C, T, V, M); NW-UCLA JSON;
-MSR Action3D ``*_skeleton3D.txt``; NTU RGB+D ``.skeleton``; UTKinect ``joints_sSS_eEE.txt``
+MSR Action3D ``*_skeleton3D.txt``; NTU RGB+D ``.skeleton``; MSRC-12 ``.csv`` / ``.csv.xz`` and
+UTD-MHAD ``*_skeleton.mat`` (readers in `skeletonmae.io`); UTKinect ``joints_sSS_eEE.txt``
 streams (`cut_utkinect_stream` cuts them into labelled clips with ``actionLabel.txt``); PySKL /
 mmaction2 annotation pickles, read through the restricted unpickler of `skeletonmae.safe_pickle`.
 Each reader turns one file into a `Clip` and raises `ClipFormatError` naming the file (and, for
@@ -25,6 +26,8 @@ import numpy as np
 
 from .clip import Clip, ClipFormatError
 from .fileio import atomic_write
+from .io.msrc12 import read_msrc12
+from .io.utd_mhad import read_utd_mhad
 from .layouts import Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, safe_load
 
@@ -582,11 +585,13 @@ FORMATS: dict[str, Reader] = {
     "ntu-rgbd": _read_ntu_skeleton,
     "utkinect": _read_utkinect,
     "pyskl": _read_pyskl,
+    "msrc-12": lambda path, layout, convention: read_msrc12(path),
+    "utd-mhad": lambda path, layout, convention: read_utd_mhad(path),
 }
 # Formats whose files hold several clips, selected with ``load_clip(..., item=)``.
 _MULTI_CLIP_FORMATS = {"pyskl"}
 # Formats with a fixed joint order: ``layout=`` maps the clip onto that layout.
-_NATIVE_LAYOUT_FORMATS = {"nw-ucla", "msr-action3d", "ntu-rgbd", "utkinect"}
+_NATIVE_LAYOUT_FORMATS = {"nw-ucla", "msr-action3d", "ntu-rgbd", "utkinect", "msrc-12", "utd-mhad"}
 
 
 def _sniff_txt(path: Path) -> str | None:
@@ -612,6 +617,10 @@ def detect_format(path: Path) -> str:
     }
     if path.suffix.lower() in by_suffix:
         return by_suffix[path.suffix.lower()]
+    if name.endswith((".csv", ".csv.xz")):
+        return "msrc-12"
+    if name.endswith("_skeleton.mat"):
+        return "utd-mhad"
     if name.endswith("_skeleton3d.txt"):
         return "msr-action3d"
     if name.startswith("joints_") and name.endswith(".txt"):

@@ -298,6 +298,19 @@ MSR_ACTION3D = _build(
     _KINECT_REGIONS,
 )
 
+# UTD-MHAD's own order (its Skeleton_joint_order.txt): head first, then down the spine.
+UTD_MHAD = _build(
+    "utd-mhad",
+    ["head", "shoulder_center", "spine", "hip_center"]
+    + _side("left", _ARM)
+    + _side("right", _ARM)
+    + _side("left", _LEG)
+    + _side("right", _LEG),
+    _KINECT_PARENTS,
+    ["hip_center"],
+    _KINECT_REGIONS,
+)
+
 NTU_RGBD = _build(
     "ntu-rgbd",
     ["hip_center", "spine", "neck", "head"]

@@ -28,7 +28,10 @@ __all__ = [
     "rotate_batch",
     "rotation_matrices",
     "select_persons",
+    "skeleton_streams",
 ]
+
+STREAMS = ("joint", "bone", "motion")
 
 
 def _frame_valid(data: np.ndarray) -> np.ndarray:
@@ -164,12 +167,37 @@ def rotate_batch(x: torch.Tensor, max_angle: float, generator: torch.Generator |
     return torch.einsum("nij,njtvm->nitvm", r, x)
 
 
+def skeleton_streams(data: np.ndarray, streams: tuple[str, ...], layout: Layout) -> np.ndarray:
+    """Stack input streams of a (C, T, V, M) array along C: ``joint`` (the coordinates),
+    ``bone`` (joint minus its parent; 0 at the root) and ``motion`` (x[t+1] − x[t]; 0 at the last
+    frame), in the order given → (C · len(streams), T, V, M). Computed after preprocessing, so
+    that crops and rotations act on the coordinates once and every stream agrees with them."""
+    out = []
+    for name in streams:
+        if name == "joint":
+            out.append(data)
+        elif name == "bone":
+            bone = np.zeros_like(data)
+            for child, parent in layout.bones:
+                bone[:, :, child] = data[:, :, child] - data[:, :, parent]
+            out.append(bone)
+        elif name == "motion":
+            motion = np.zeros_like(data)
+            motion[:, :-1] = data[:, 1:] - data[:, :-1]
+            out.append(motion)
+        else:
+            raise ValueError(f"unknown input stream {name!r}; known: {', '.join(STREAMS)}")
+    return np.concatenate(out, axis=0)
+
+
 @dataclass
 class PreprocessConfig:
     """How raw clips become model input: drop empty frames, keep ``max_persons``, centre on the
     layout's centre joints, optionally ``align`` the body to face the camera and ``scale`` to unit
     bone length, resample to ``num_frames``. Training adds a random crop-resize of ``crop_ratio``
-    of the frames and up to ``rotate`` radians of random rotation about each axis."""
+    of the frames and up to ``rotate`` radians of random rotation about each axis. ``streams``
+    are the input channels computed last (see `skeleton_streams`): a model's ``in_channels`` is
+    the clip's coordinates times their number."""
 
     num_frames: int = 64
     max_persons: int = 1
@@ -179,10 +207,21 @@ class PreprocessConfig:
     drop_zero_frames: bool = True
     crop_ratio: tuple[float, float] = (0.5, 1.0)
     rotate: float = 0.3
+    streams: tuple[str, ...] = ("joint",)
+
+    def __post_init__(self) -> None:
+        self.streams = tuple(self.streams)
+        bad = [s for s in self.streams if s not in STREAMS]
+        if bad or not self.streams or len(set(self.streams)) != len(self.streams):
+            raise ValueError(
+                f"preprocess streams {list(self.streams)}: expected distinct names among "
+                f"{list(STREAMS)}"
+            )
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["crop_ratio"] = list(self.crop_ratio)
+        d["streams"] = list(self.streams)
         return d
 
     @classmethod
@@ -230,4 +269,7 @@ def preprocess(
     else:
         data = random_crop_resize(data, config.num_frames, config.crop_ratio, rng)
         data = random_rotate(data, config.rotate, rng)
-    return np.ascontiguousarray(np.transpose(data, (3, 1, 2, 0)))
+    data = np.transpose(data, (3, 1, 2, 0))
+    if config.streams != ("joint",):
+        data = skeleton_streams(data, config.streams, lay)
+    return np.ascontiguousarray(data)

@@ -20,3 +20,10 @@ def data_root() -> Path:
     if not DATA_ROOT.is_dir():
         pytest.skip(f"real datasets not found at {DATA_ROOT} (set SKELETONMAE_TEST_DATA)")
     return DATA_ROOT
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that ask for the real datasets carry the ``data`` marker (``pytest -m data``)."""
+    for item in items:
+        if "data_root" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.data)

@@ -20,7 +20,8 @@ class Recipe:
 
     ``model`` holds config fields for the architecture named by ``model['arch']``; ``init`` is the
     pre-trained model (zoo name, directory or recipe output) whose encoder a linear probe or
-    fine-tune starts from (``None``: train from scratch).
+    fine-tune starts from (``None``: train from scratch). ``dataset_options`` go to the dataset's
+    function (e.g. the ``sources`` of a ``corpus``).
     """
 
     name: str
@@ -45,6 +46,7 @@ class Recipe:
     probe_views: int = 1  # linear probe: augmented passes over the training set to cache features
     seed: int = 0
     description: str = ""
+    dataset_options: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

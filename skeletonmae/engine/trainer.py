@@ -155,7 +155,7 @@ def run(
         dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", dd.rank)))
     torch.manual_seed(recipe.seed)
 
-    dataset = open_dataset(recipe.dataset, data_root)
+    dataset = open_dataset(recipe.dataset, data_root, **recipe.dataset_options)
     train_clips, skipped = dataset.load_split(recipe.train_split, warn=dd.main)
     eval_clips = dataset.load_split(recipe.eval_split, warn=dd.main)[0] if recipe.eval_split else []
     model = _build_model(recipe, dataset.class_names, output).to(dev)
@@ -177,6 +177,7 @@ def run(
         "train_split": recipe.train_split,
         "init": recipe.init,
         "num_train_clips": len(train_clips),
+        **({"dataset_summary": dataset.summary} if dataset.summary else {}),
         "skipped_clips": skipped,
         **history,
     }

@@ -29,7 +29,17 @@ from ..transforms import PreprocessConfig, preprocess
 if TYPE_CHECKING:
     from ..hub import PushResult
 
-__all__ = ["ARCHITECTURES", "CheckpointError", "ModelConfig", "SkeletonModel", "config_from_dict"]
+__all__ = [
+    "ARCHITECTURES",
+    "POOLINGS",
+    "CheckpointError",
+    "ModelConfig",
+    "SkeletonModel",
+    "average_persons",
+    "config_from_dict",
+    "pool_tokens",
+    "pooled_dim",
+]
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -37,6 +47,40 @@ WEIGHTS_NAME = "model.safetensors"
 
 class CheckpointError(ValueError):
     """A checkpoint is corrupt or does not match the model it is loaded into."""
+
+
+# How frozen encoder features are read out of the (T, V) grid of per-token features:
+# "mean" over all tokens (D values); "joints": each joint averaged over time, concatenated
+# (V·D); "joints-time": each joint averaged over the first and the second half of the clip
+# (2·V·D), which keeps where and roughly when each body part moved.
+POOLINGS = ("mean", "joints", "joints-time")
+
+
+def pooled_dim(dim: int, num_joints: int, pooling: str) -> int:
+    """Width of the features `pool_tokens` returns."""
+    return dim * {"mean": 1, "joints": num_joints, "joints-time": 2 * num_joints}[pooling]
+
+
+def pool_tokens(tokens: torch.Tensor, pooling: str) -> torch.Tensor:
+    """(B, T, V, D) per-token features → (B, `pooled_dim`) by ``pooling`` (see `POOLINGS`)."""
+    if pooling == "mean":
+        return tokens.mean(dim=(1, 2))
+    if pooling == "joints":
+        return tokens.mean(dim=1).flatten(1)
+    if pooling == "joints-time":
+        half = max(tokens.shape[1] // 2, 1)
+        first, second = tokens[:, :half].mean(dim=1), tokens[:, -half:].mean(dim=1)
+        return torch.cat([first, second], dim=1).flatten(1)
+    raise ValueError(f"unknown pooling {pooling!r}; known: {', '.join(POOLINGS)}")
+
+
+def average_persons(feats: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
+    """(N·M, F) per-person features and the (N, M) mask of present persons → (N, F): the mean
+    over present persons (over all M when none is present)."""
+    feats = feats.reshape(*present.shape, -1)
+    weight = present.to(feats.dtype).unsqueeze(-1)
+    weight = torch.where(weight.sum(1, keepdim=True) > 0, weight, torch.ones_like(weight))
+    return (feats * weight).sum(1) / weight.sum(1)
 
 
 @dataclass
@@ -50,10 +94,18 @@ class ModelConfig:
     class_names: list[str] = field(default_factory=list)
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     layout_spec: dict | None = None
+    pooling: str = "mean"
 
     def __post_init__(self) -> None:
         if isinstance(self.preprocess, dict):
             self.preprocess = PreprocessConfig.from_dict(self.preprocess)
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling {self.pooling!r} not in {POOLINGS}")
+        if self.in_channels % len(self.preprocess.streams):
+            raise ValueError(
+                f"in_channels={self.in_channels} is not a multiple of the "
+                f"{len(self.preprocess.streams)} input streams {list(self.preprocess.streams)}"
+            )
         if self.layout_spec is not None:
             register_layout(Layout.from_dict(self.layout_spec), overwrite=True)
         lay = get_layout(self.layout)
@@ -67,6 +119,11 @@ class ModelConfig:
     @property
     def num_joints(self) -> int:
         return get_layout(self.layout).num_joints
+
+    @property
+    def coord_channels(self) -> int:
+        """Coordinates per joint (2 or 3): the first channels of the input are the joints'."""
+        return self.in_channels // len(self.preprocess.streams)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -265,28 +322,37 @@ class SkeletonModel(nn.Module):
         ]
         if not arrays:
             raise ValueError("no clips given")
-        c = arrays[0].shape[0]
-        if c != self.config.in_channels:
+        c = arrays[0].shape[0] // len(self.config.preprocess.streams)
+        if c != self.config.coord_channels:
             raise ValueError(
-                f"clip has {c} coordinates per joint, model expects {self.config.in_channels}"
+                f"clip has {c} coordinates per joint, model expects {self.config.coord_channels}"
             )
         return torch.from_numpy(np.stack(arrays)).to(self.device)
 
     @torch.no_grad()
     def extract_features_batch(
-        self, clips: Sequence[ClipLike], *, layout: str | None = None, batch_size: int = 64
+        self,
+        clips: Sequence[ClipLike],
+        *,
+        layout: str | None = None,
+        batch_size: int = 64,
+        pooling: str | None = None,
     ) -> np.ndarray:
-        """(N, D) features of many clips."""
+        """(N, F) features of many clips; ``pooling`` (see `POOLINGS`) defaults to the config's."""
         self.eval()
         out = [
-            self.forward_features(self.prepare(clips[i : i + batch_size], layout=layout)).cpu()
+            self.forward_features(
+                self.prepare(clips[i : i + batch_size], layout=layout), pooling=pooling
+            ).cpu()
             for i in range(0, len(clips), batch_size)
         ]
         return torch.cat(out).numpy()
 
-    def extract_features(self, clip: ClipLike, *, layout: str | None = None) -> np.ndarray:
+    def extract_features(
+        self, clip: ClipLike, *, layout: str | None = None, pooling: str | None = None
+    ) -> np.ndarray:
         """A 1-D feature vector for one clip (the pooled encoder output)."""
-        return self.extract_features_batch([clip], layout=layout)[0]
+        return self.extract_features_batch([clip], layout=layout, pooling=pooling)[0]
 
     @torch.no_grad()
     def classify_batch(

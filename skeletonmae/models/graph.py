@@ -31,7 +31,7 @@ from torch import nn
 
 from .. import masking
 from ..layouts import get_layout
-from .base import ModelConfig, SkeletonModel
+from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
 
 __all__ = [
     "STRL",
@@ -43,7 +43,8 @@ __all__ = [
     "scaled_cosine_error",
 ]
 
-TARGETS = ("coords", "features")
+TARGETS = ("coords", "bone", "features")
+LOSSES = ("sce", "mse")
 HEADS = ("strl", "linear")
 
 
@@ -73,6 +74,7 @@ class GraphSkeletonMAEConfig(ModelConfig):
     mask_ratio: float = 0.3
     target: str = "coords"
     beta: float = 2.0
+    loss: str = "sce"
     remask: bool = True
     head: str = "strl"
     strl_layers: int = 3
@@ -90,6 +92,8 @@ class GraphSkeletonMAEConfig(ModelConfig):
             raise ValueError(f"target must be one of {TARGETS}, got {self.target!r}")
         if self.head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {self.head!r}")
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
         if not self.beta > 0:
             raise ValueError(f"beta must be > 0, got {self.beta}")
         if self.sm_pool not in ("sum", "mean"):
@@ -218,7 +222,7 @@ class GraphDecoder(nn.Module):
     def __init__(self, config: GraphSkeletonMAEConfig) -> None:
         super().__init__()
         c = config
-        out = c.in_channels if c.target == "coords" else c.dim
+        out = c.dim if c.target == "features" else c.coord_channels
         self.remask = c.remask
         self.register_buffer("adjacency", _layout_adjacency(c), persistent=False)
         self.enc_to_dec = nn.Linear(c.dim, c.dim, bias=False)
@@ -336,10 +340,10 @@ class GraphSkeletonMAE(SkeletonModel):
     def _make_head(self) -> nn.Module:
         c = self.config
         if self.strl is None:
-            fc = nn.Linear(c.dim, c.num_classes)
+            fc = nn.Linear(self.feature_dim, c.num_classes)
             nn.init.trunc_normal_(fc.weight, std=0.01)
             nn.init.zeros_(fc.bias)
-            return nn.Sequential(nn.BatchNorm1d(c.dim, affine=False), fc)
+            return nn.Sequential(nn.BatchNorm1d(self.feature_dim, affine=False), fc)
         return nn.Sequential(
             nn.Linear(self.strl.out_dim, c.head_hidden),
             nn.ReLU(),
@@ -349,8 +353,11 @@ class GraphSkeletonMAE(SkeletonModel):
 
     @property
     def feature_dim(self) -> int:
-        """Width of `forward_features`."""
-        return self.strl.out_dim if self.strl is not None else self.config.dim
+        """Width of `forward_features` (STRL's pooled width, or the encoder's under the config's
+        pooling)."""
+        if self.strl is not None:
+            return self.strl.out_dim
+        return pooled_dim(self.config.dim, self.config.num_joints, self.config.pooling)
 
     def _check_input(self, x: torch.Tensor) -> None:
         c = self.config
@@ -362,20 +369,18 @@ class GraphSkeletonMAE(SkeletonModel):
                 f"input (N, C, T, V, M) = {tuple(x.shape)}; this model expects C, T, V = {expected}"
             )
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, C, T, V, M) → (N, feature_dim): STRL features for an STRL classifier, otherwise
-        encoder output mean-pooled over frames and joints; averaged over present persons."""
+    def forward_features(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
+        """(N, C, T, V, M) → (N, F): STRL features for an STRL classifier, otherwise the encoder
+        output pooled by ``pooling`` (default: the config's; see
+        `skeletonmae.models.base.POOLINGS`); averaged over present persons."""
         self._check_input(x)
         present = x.abs().sum(dim=(1, 2, 3)) > 0
         flat = rearrange(x, "n c t v m -> (n m) c t v")
         if self.strl is not None:
             feats = self.strl(self.encoder.embed_joints(flat), self.encoder.propagate)
         else:
-            feats = self.encoder(flat).mean(dim=(1, 2))
-        feats = rearrange(feats, "(n m) d -> n m d", m=x.shape[-1])
-        weight = present.float().unsqueeze(-1)
-        weight = torch.where(weight.sum(1, keepdim=True) > 0, weight, torch.ones_like(weight))
-        return (feats * weight).sum(1) / weight.sum(1)
+            feats = pool_tokens(self.encoder(flat), pooling or self.config.pooling)
+        return average_persons(feats, present)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         feats = self.forward_features(x)
@@ -419,10 +424,27 @@ class GraphSkeletonMAE(SkeletonModel):
         b, t, v = flat.shape[0], c.preprocess.num_frames, c.num_joints
         mask = self.make_mask(b, generator, flat.device).mask.reshape(b, t, v)
         pred, feats = self.reconstruct(flat, mask)
-        target = rearrange(flat, "b c t v -> b t v c") if c.target == "coords" else feats.detach()
+        target = self.target(flat) if c.target != "features" else feats.detach()
         tracked = (flat.abs().sum(dim=(1, 3)) > 0).to(mask.dtype)  # (B, T)
-        loss = scaled_cosine_error(pred, target, mask * tracked.unsqueeze(-1), c.beta)
+        weight = mask * tracked.unsqueeze(-1)
+        if c.loss == "sce":
+            loss = scaled_cosine_error(pred, target, weight, c.beta)
+        else:
+            per_joint = ((pred - target) ** 2).mean(dim=-1)
+            loss = (per_joint * weight).sum() / weight.sum().clamp_min(1.0)
         return loss, {"pred": pred, "target": target, "mask": mask.reshape(b, t * v)}
+
+    def target(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, C, T, V) input → (B, T, V, coords) reconstruction target: the joints' coordinates
+        (``target="coords"``) or their bone vectors, joint minus parent, 0 at the root
+        (``"bone"``)."""
+        coords = rearrange(x[:, : self.config.coord_channels], "b c t v -> b t v c")
+        if self.config.target == "coords":
+            return coords
+        bone = torch.zeros_like(coords)
+        for child, parent in get_layout(self.config.layout).bones:
+            bone[:, :, child] = coords[:, :, child] - coords[:, :, parent]
+        return bone
 
     # -- fine-tuning helpers --------------------------------------------------------------------
     def layer_id(self, name: str) -> int:

@@ -14,8 +14,8 @@ from einops import rearrange
 from torch import nn
 
 from .. import masking
-from ..transforms import PreprocessConfig
-from .base import ModelConfig, SkeletonModel
+from ..transforms import PreprocessConfig, rotation_matrices
+from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
 
 __all__ = [
     "MASK_STRATEGIES",
@@ -87,6 +87,13 @@ class SkeletonMAEConfig(ModelConfig):
     tube_length: int = 2
     target: str = "motion"  # "motion" (x[t+1] − x[t]) or "coords"
     norm_target: bool = True
+    # Cross-view agreement added to the reconstruction loss (0 turns it off): the masked view's
+    # pooled latent and the pooled encoding of the whole clip under another random rotation are
+    # projected (MLP → projector_dim) and matched by a symmetric InfoNCE over the batch.
+    invariance_weight: float = 0.0
+    invariance_temperature: float = 0.2
+    invariance_rotate: float = 0.5
+    projector_dim: int = 128
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -104,6 +111,8 @@ class SkeletonMAEConfig(ModelConfig):
             raise ValueError(f"target must be 'motion' or 'coords', got {self.target!r}")
         if self.head not in ("finetune", "linear"):
             raise ValueError(f"head must be 'finetune' or 'linear', got {self.head!r}")
+        if self.invariance_weight < 0 or not self.invariance_temperature > 0:
+            raise ValueError("invariance_weight must be >= 0 and invariance_temperature > 0")
 
     @property
     def num_patches(self) -> int:
@@ -225,7 +234,7 @@ class SkeletonDecoder(nn.Module):
             Block(c.decoder_dim, c.decoder_heads, c.mlp_ratio) for _ in range(c.decoder_depth)
         )
         self.norm = nn.LayerNorm(c.decoder_dim)
-        self.pred = nn.Linear(c.decoder_dim, c.patch_size * c.in_channels)
+        self.pred = nn.Linear(c.decoder_dim, c.patch_size * c.coord_channels)
         for p in (self.mask_token, self.pos_time, self.pos_joint):
             nn.init.trunc_normal_(p, std=0.02)
         self.apply(_init_weights)
@@ -254,16 +263,31 @@ class SkeletonMAE(SkeletonModel):
         super().__init__(config)
         self.encoder = SkeletonEncoder(config)
         self.decoder = SkeletonDecoder(config) if config.decoder_depth > 0 else None
+        self.projector = (
+            nn.Sequential(
+                nn.Linear(config.dim, 2 * config.dim),
+                nn.BatchNorm1d(2 * config.dim),
+                nn.GELU(),
+                nn.Linear(2 * config.dim, config.projector_dim),
+            )
+            if self.decoder is not None and config.invariance_weight > 0
+            else None
+        )
         self.head = self._make_head() if config.num_classes else None
 
+    @property
+    def feature_dim(self) -> int:
+        """Width of `forward_features` with the config's pooling."""
+        return pooled_dim(self.config.dim, self.config.num_joints, self.config.pooling)
+
     def _make_head(self) -> nn.Module:
-        c = self.config
-        fc = nn.Linear(c.dim, c.num_classes)
+        c, width = self.config, self.feature_dim
+        fc = nn.Linear(width, c.num_classes)
         nn.init.trunc_normal_(fc.weight, std=0.02 if c.head == "finetune" else 0.01)
         nn.init.zeros_(fc.bias)
         if c.head == "linear":
-            return nn.Sequential(nn.BatchNorm1d(c.dim, affine=False), fc)
-        return nn.Sequential(nn.LayerNorm(c.dim), nn.Dropout(c.head_dropout), fc)
+            return nn.Sequential(nn.BatchNorm1d(width, affine=False), fc)
+        return nn.Sequential(nn.LayerNorm(width), nn.Dropout(c.head_dropout), fc)
 
     @staticmethod
     def _split_persons(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -281,14 +305,13 @@ class SkeletonMAE(SkeletonModel):
                 f"input (N, C, T, V, M) = {tuple(x.shape)}; this model expects C, T, V = {expected}"
             )
 
-    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, C, T, V, M) → (N, D): tokens mean-pooled, then averaged over present persons."""
+    def forward_features(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
+        """(N, C, T, V, M) → (N, F): the encoder's tokens pooled by ``pooling`` (default: the
+        config's; see `skeletonmae.models.base.POOLINGS`), averaged over present persons."""
         self._check_input(x)
         flat, present = self._split_persons(x)
-        feats = rearrange(self.encoder(flat).mean(dim=1), "(n m) d -> n m d", m=x.shape[-1])
-        weight = present.float().unsqueeze(-1)
-        weight = torch.where(weight.sum(1, keepdim=True) > 0, weight, torch.ones_like(weight))
-        return (feats * weight).sum(1) / weight.sum(1)
+        tokens = rearrange(self.encoder(flat), "b (t v) d -> b t v d", v=self.config.num_joints)
+        return average_persons(pool_tokens(tokens, pooling or self.config.pooling), present)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         feats = self.forward_features(x)
@@ -315,12 +338,14 @@ class SkeletonMAE(SkeletonModel):
             return masking.frame_masking(n, t, v, c.mask_ratio, **kw)
         if s == "tube":
             return masking.tube_masking(n, t, v, c.mask_ratio, c.tube_length, **kw)
-        scores = masking.motion_scores(x, c.patch_size)
+        scores = masking.motion_scores(x[:, : c.coord_channels], c.patch_size)
         return masking.motion_aware_masking(scores, c.mask_ratio, c.motion_tau, generator=generator)
 
     def target(self, x: torch.Tensor) -> torch.Tensor:
         """Reconstruction target per token, (B, T'·V, p·C): motion or coordinates, optionally
-        normalised per patch."""
+        normalised per patch; only the joint channels (the first ``coord_channels``) are
+        reconstructed, whatever other streams the input carries."""
+        x = x[:, : self.config.coord_channels]
         if self.config.target == "motion":
             motion = torch.zeros_like(x)
             motion[:, :, :-1] = x[:, :, 1:] - x[:, :, :-1]
@@ -343,11 +368,39 @@ class SkeletonMAE(SkeletonModel):
         flat, present = self._split_persons(x)
         flat = flat[present.reshape(-1)]
         m = self.make_mask(flat, generator)
-        pred = self.decoder(self.encoder(flat, m.ids_keep), m.ids_restore)
+        latent = self.encoder(flat, m.ids_keep)
+        pred = self.decoder(latent, m.ids_restore)
         target = self.target(flat)
         per_token = ((pred - target) ** 2).mean(dim=-1)
         loss = (per_token * m.mask).sum() / m.mask.sum().clamp_min(1.0)
-        return loss, {"pred": pred, "target": target, "mask": m.mask}
+        extras = {"pred": pred, "target": target, "mask": m.mask}
+        if self.projector is not None and len(flat) > 1:
+            other = self.encoder(self._rotated(flat, generator))
+            agreement = self._info_nce(latent.mean(dim=1), other.mean(dim=1))
+            extras.update(reconstruction=loss.detach(), agreement=agreement.detach())
+            loss = loss + self.config.invariance_weight * agreement
+        return loss, extras
+
+    def _rotated(self, x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+        """(B, C, T, V) with each sample turned by its own random rotation (every 3-channel
+        stream alike: joints, bones and motion are linear in the coordinates); 2-D input is
+        returned unchanged."""
+        c = self.config
+        if c.coord_channels != 3:
+            return x
+        angles = (torch.rand(x.shape[0], 3, generator=generator) * 2 - 1) * c.invariance_rotate
+        r = torch.from_numpy(rotation_matrices(angles.double().numpy())).to(x)
+        streams = rearrange(x, "b (s k) t v -> b s k t v", k=3)
+        return rearrange(torch.einsum("bij,bsjtv->bsitv", r, streams), "b s k t v -> b (s k) t v")
+
+    def _info_nce(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """Symmetric InfoNCE between two (B, D) batches of pooled latents: sample i of one view
+        must pick sample i of the other among the batch."""
+        za = F.normalize(self.projector(a), dim=-1)
+        zb = F.normalize(self.projector(b), dim=-1)
+        logits = za @ zb.T / self.config.invariance_temperature
+        labels = torch.arange(len(za), device=za.device)
+        return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels))
 
     # -- fine-tuning helpers --------------------------------------------------------------------
     def layer_id(self, name: str) -> int:

@@ -1,0 +1,126 @@
+"""MSRC-12 Kinect gesture dataset (Fothergill et al., CHI 2012): one long recording per
+``P<k>_<i>_<j>_p<NN>.csv`` (or ``.csv.xz``) and the action points of its repetitions in the
+``.tagstream`` beside it.
+
+A CSV line is one frame: a timestamp (microseconds) and 20 joints × (x, y, z, w) in the Kinect
+SDK v1 order (the `kinect-v1` layout), ``w`` = 1 for a tracked joint; frames before the first
+skeleton are all zeros. A tagstream is ``XQPCTick;Tag`` then ``tick;G<k> <name>`` lines; its ticks
+divided by 49.875 fall on the CSV clock (checked: every action point lands inside its
+recording), and each is matched to the nearest frame.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from ..clip import Clip, ClipFormatError
+
+__all__ = [
+    "MSRC12_CLASSES",
+    "MSRC12_FPS",
+    "ActionPoint",
+    "msrc12_gesture",
+    "parse_msrc12_name",
+    "read_msrc12",
+    "read_msrc12_csv",
+    "read_msrc12_tags",
+]
+
+MSRC12_FPS = 30.0
+MSRC12_CLASSES = [
+    "lift outstretched arms",
+    "duck",
+    "push right",
+    "goggles",
+    "wind it up",
+    "shoot",
+    "bow",
+    "throw",
+    "had enough",
+    "change weapon",
+    "beat both",
+    "kick",
+]
+_TICKS_PER_CSV_UNIT = 49.875
+_NAME = re.compile(r"P(\d+)_(\d+)_(\d+)(A?)_p(\d+)$")
+
+
+class ActionPoint(NamedTuple):
+    """One repetition's action point: the frame it falls on and its 0-based gesture id."""
+
+    frame: int
+    label: int
+
+
+def parse_msrc12_name(path: str | Path) -> int | None:
+    """The performer number of an MSRC-12 file name, or None when it is not one."""
+    stem = Path(path).name.split(".")[0]
+    m = _NAME.match(stem)
+    return int(m.group(5)) if m else None
+
+
+def msrc12_gesture(path: str | Path) -> int:
+    """The 0-based gesture of a recording, from the first tag of the ``.tagstream`` beside it
+    (-1 when there is none)."""
+    tags = Path(path).parent / (Path(path).name.split(".")[0] + ".tagstream")
+    if not tags.is_file():
+        return -1
+    for line in tags.read_text(errors="replace").splitlines()[1:]:
+        m = re.match(r"\s*\d+\s*;\s*G(\d+)\b", line)
+        if m and 1 <= int(m.group(1)) <= len(MSRC12_CLASSES):
+            return int(m.group(1)) - 1
+    return -1
+
+
+def read_msrc12_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """(timestamps (T,), joints (T, 20, 3) float32) of one recording (``.csv`` or ``.csv.xz``)."""
+    try:
+        a = np.loadtxt(path, dtype=np.float64, ndmin=2)
+    except (OSError, ValueError, EOFError) as e:
+        raise ClipFormatError(f"{path}: not a readable MSRC-12 CSV ({e})") from None
+    if a.size == 0:
+        raise ClipFormatError(f"{path}: empty file")
+    if a.shape[1] != 81:
+        raise ClipFormatError(
+            f"{path}: {a.shape[1]} values per line, expected 81 (timestamp, 20 × x y z w)"
+        )
+    joints = a[:, 1:].reshape(-1, 20, 4)[..., :3].astype(np.float32)
+    return a[:, 0], joints
+
+
+def read_msrc12_tags(path: str | Path, timestamps: np.ndarray) -> list[ActionPoint]:
+    """The action points of a ``.tagstream``, each on the frame of ``timestamps`` nearest to it."""
+    points = []
+    lines = Path(path).read_text(errors="replace").splitlines()
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        m = re.match(r"\s*(\d+)\s*;\s*G(\d+)\b", line)
+        if not m or not 1 <= int(m.group(2)) <= len(MSRC12_CLASSES):
+            raise ClipFormatError(f"{path}, line {n}: expected 'tick;G<1..12> name', got {line!r}")
+        t = int(m.group(1)) / _TICKS_PER_CSV_UNIT
+        frame = int(np.abs(timestamps - t).argmin())
+        points.append(ActionPoint(frame, int(m.group(2)) - 1))
+    return points
+
+
+def read_msrc12(path: str | Path) -> Clip:
+    """One whole recording as a `Clip` in `kinect-v1` (leading frames without a skeleton
+    dropped); its label is the gesture of its tagstream when one lies beside it."""
+    path = Path(path)
+    timestamps, joints = read_msrc12_csv(path)
+    tracked = np.flatnonzero(np.abs(joints).sum(axis=(1, 2)) > 0)
+    if not len(tracked):
+        raise ClipFormatError(f"{path}: no frame holds a skeleton")
+    label = None
+    tags = path.parent / (path.name.split(".")[0] + ".tagstream")
+    if tags.is_file():
+        labels = {p.label for p in read_msrc12_tags(tags, timestamps)}
+        label = labels.pop() if len(labels) == 1 else None
+    return Clip(
+        joints[tracked[0] :][None], "kinect-v1", label=label, fps=MSRC12_FPS, source=str(path)
+    )

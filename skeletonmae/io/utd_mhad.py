@@ -1,0 +1,76 @@
+"""UTD-MHAD skeletons (Chen et al., ICIP 2015): ``a<A>_s<S>_t<R>_skeleton.mat``, a MATLAB v5 file
+holding ``d_skel`` of shape (20 joints, 3, T) in the `utd-mhad` joint order. Reading it needs
+scipy (``pip install 'skeletonmae[data]'``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..clip import Clip, ClipFormatError
+
+__all__ = ["UTD_MHAD_CLASSES", "parse_utd_mhad_name", "read_utd_mhad"]
+
+UTD_MHAD_CLASSES = [
+    "right arm swipe to the left",
+    "right arm swipe to the right",
+    "right hand wave",
+    "two hand front clap",
+    "right arm throw",
+    "cross arms in the chest",
+    "basketball shoot",
+    "right hand draw x",
+    "right hand draw circle (clockwise)",
+    "right hand draw circle (counter clockwise)",
+    "draw triangle",
+    "bowling (right hand)",
+    "front boxing",
+    "baseball swing from right",
+    "tennis right hand forehand swing",
+    "arm curl (two arms)",
+    "tennis serve",
+    "two hand push",
+    "right hand knock on door",
+    "right hand catch an object",
+    "right hand pick up and throw",
+    "jogging in place",
+    "walking in place",
+    "sit to stand",
+    "stand to sit",
+    "forward lunge (left foot forward)",
+    "squat (two arms stretch out)",
+]
+_NAME = re.compile(r"a(\d+)_s(\d+)_t(\d+)_skeleton$")
+
+
+def parse_utd_mhad_name(path: str | Path) -> tuple[int, int, int] | None:
+    """(action 1..27, subject, repetition) of a UTD-MHAD file name, or None."""
+    m = _NAME.match(Path(path).stem)
+    return tuple(int(x) for x in m.groups()) if m else None  # type: ignore[return-value]
+
+
+def read_utd_mhad(path: str | Path) -> Clip:
+    """One ``*_skeleton.mat`` as a `Clip` in the `utd-mhad` layout (label from the file name)."""
+    try:
+        from scipy.io import loadmat
+    except ImportError:
+        raise ImportError(
+            "reading UTD-MHAD .mat files needs scipy: pip install 'skeletonmae[data]'"
+        ) from None
+    path = Path(path)
+    try:
+        d = loadmat(str(path), variable_names=["d_skel"])
+    except Exception as e:  # scipy raises several unrelated types for a bad file
+        raise ClipFormatError(f"{path}: not a readable MATLAB file ({e})") from None
+    skel = d.get("d_skel")
+    if skel is None or np.ndim(skel) != 3 or skel.shape[:2] != (20, 3):
+        shape = None if skel is None else np.shape(skel)
+        raise ClipFormatError(
+            f"{path}: expected a variable d_skel of shape (20, 3, T), got {shape}"
+        )
+    name = parse_utd_mhad_name(path)
+    label = name[0] - 1 if name else None
+    data = np.transpose(np.asarray(skel, dtype=np.float32), (2, 0, 1))[None]
+    return Clip(data, "utd-mhad", label=label, fps=30.0, source=str(path))
