@@ -11,6 +11,11 @@ from .layouts import get_layout, map_joints
 __all__ = ["Clip", "ClipFormatError", "check_clip_array"]
 
 
+# Larger coordinates are not a skeleton in metres, millimetres or pixels, and overflow float32
+# arithmetic inside a model.
+MAX_COORDINATE = 1e6
+
+
 class ClipFormatError(ValueError):
     """A clip file or array is malformed: wrong shape, non-finite values, empty, truncated…"""
 
@@ -20,8 +25,8 @@ def check_clip_array(data: np.ndarray, *, source: str, num_joints: int | None = 
     data = np.asarray(data)
     if data.ndim != 4:
         raise ClipFormatError(f"{source}: expected an (M, T, V, C) array, got shape {data.shape}")
-    if not np.issubdtype(data.dtype, np.number):
-        raise ClipFormatError(f"{source}: expected numbers, got dtype {data.dtype}")
+    if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
+        raise ClipFormatError(f"{source}: expected real numbers, got dtype {data.dtype}")
     m, t, v, c = data.shape
     if m == 0 or t == 0 or v == 0:
         raise ClipFormatError(f"{source}: empty clip (shape {data.shape}: persons, frames, joints)")
@@ -32,7 +37,15 @@ def check_clip_array(data: np.ndarray, *, source: str, num_joints: int | None = 
     data = data.astype(np.float32, copy=False)
     if not np.isfinite(data).all():
         bad = int((~np.isfinite(data)).sum())
-        raise ClipFormatError(f"{source}: {bad} NaN or infinite values")
+        raise ClipFormatError(
+            f"{source}: {bad} NaN or infinite values (after conversion to float32)"
+        )
+    peak = float(np.abs(data).max())
+    if peak > MAX_COORDINATE:
+        raise ClipFormatError(
+            f"{source}: coordinates reach {peak:.3g}; expected metres or pixels "
+            f"(|x| <= {MAX_COORDINATE:g})"
+        )
     if not data.any():
         raise ClipFormatError(f"{source}: every coordinate is zero (no skeleton was tracked)")
     return data

@@ -145,14 +145,16 @@ def region_masking(
     *,
     num_regions: int = 2,
     fixed: Sequence[int] | None = None,
+    per_frame: bool = False,
     generator: torch.Generator | None = None,
     device=None,
 ) -> MaskResult:
-    """System B's body-region masking: whole regions (lists of joints) masked at every time step.
+    """System B's body-region masking: whole regions (lists of joints) masked.
 
     ``fixed`` masks the same regions (indices into ``regions``) in every sample; otherwise each
-    sample draws ``num_regions`` regions. To keep counts exact the first draw fixes the number of
-    masked joints and the other samples draw among region sets of that size.
+    sample draws ``num_regions`` regions, once for the whole clip or, with ``per_frame``, anew in
+    every frame. To keep counts exact the first draw fixes the number of masked joints and the
+    other draws are among region sets of that size.
     """
     regions = [list(r) for r in regions]
     if fixed is not None:
@@ -164,13 +166,13 @@ def region_masking(
     sizes = [sum(len(regions[r]) for r in c) for c in combos]
     pick = torch.randint(len(combos), (1,), generator=generator).item()
     same = [c for c, s in zip(combos, sizes, strict=True) if s == sizes[pick]]
-    draws = torch.randint(len(same), (n,), generator=generator).tolist()
-    joints = torch.zeros(n, v)
-    for i, d in enumerate(draws):
-        for r in same[d]:
-            joints[i, regions[r]] = 1.0
-    joints = joints.to(device)
-    return mask_from_binary(joints[:, None, :].expand(n, t, v).reshape(n, t * v))
+    draws = torch.randint(len(same), (n, t) if per_frame else (n, 1), generator=generator)
+    table = torch.zeros(len(same), v)
+    for k, combo in enumerate(same):
+        for r in combo:
+            table[k, regions[r]] = 1.0
+    joints = table[draws].to(device)  # (n, t or 1, v)
+    return mask_from_binary(joints.expand(n, t, v).reshape(n, t * v))
 
 
 def motion_scores(x: torch.Tensor, patch: int) -> torch.Tensor:

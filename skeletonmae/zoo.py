@@ -171,6 +171,9 @@ def manifest_problems(data: Any) -> list[str]:
             problems.append(f"default {default!r} is not a model in the manifest")
         elif entry["task"] != "action-classification":
             problems.append(f"default {default!r} is not a classifier")
+    encoder = data.get("default_encoder")
+    if encoder is not None and encoder not in seen:
+        problems.append(f"default_encoder {encoder!r} is not a model in the manifest")
     return problems
 
 
@@ -212,6 +215,11 @@ class Manifest:
     def default(self) -> str | None:
         return self.data["default"]
 
+    @property
+    def default_encoder(self) -> str | None:
+        """The encoder `extract` uses by default (else the default classifier)."""
+        return self.data.get("default_encoder") or self.default
+
     def get(self, name: str) -> dict[str, Any]:
         """The entry called ``name``; `UnknownModelError` with the closest names otherwise."""
         entries = self.entries
@@ -244,6 +252,16 @@ def load_manifest(manifest: str | os.PathLike | None = None) -> Manifest:
         raise ManifestError(f"{path}: unreadable weights manifest ({e})") from None
     validate_manifest(data, path)
     return Manifest(path, data)
+
+
+def list_models(task: str | None = None, manifest: str | os.PathLike | None = None) -> list[str]:
+    """Names of the zoo's models, in manifest order; ``task`` keeps one kind
+    (``"action-classification"`` or ``"feature-extraction"``)."""
+    return [
+        e["name"]
+        for e in load_manifest(manifest).data["models"]
+        if task is None or e["task"] == task
+    ]
 
 
 def get_entry(name: str, manifest: str | os.PathLike | None = None) -> dict[str, Any]:

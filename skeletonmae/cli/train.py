@@ -56,7 +56,15 @@ def _stage_command(stage: str) -> click.Command:
     @click.option("--layer-decay", type=float)
     @click.option("--label-smoothing", type=float)
     @click.option("--seed", type=int)
-    @click.option("--resume", is_flag=True, help="Continue from the run directory's checkpoint.")
+    @click.option(
+        "--resume",
+        is_flag=True,
+        help="Continue the run in --output from its checkpoint (with a larger --epochs: extend "
+        "a finished run).",
+    )
+    @click.option(
+        "--overwrite", is_flag=True, help="Start again in an --output that already holds a run."
+    )
     @click.option("--device", help="cpu, cuda, cuda:1… [default: cuda if available].")
     @click.option("--threads", type=int, help="CPU threads for PyTorch.")
     @click.option("--progress/--no-progress", default=True, help="Show a progress bar per epoch.")
@@ -66,6 +74,7 @@ def _stage_command(stage: str) -> click.Command:
         output: Path | None,
         init: str | None,
         resume: bool,
+        overwrite: bool,
         device: str | None,
         threads: int | None,
         progress: bool,
@@ -85,15 +94,19 @@ def _stage_command(stage: str) -> click.Command:
                 f"recipe {r.name!r} is a {r.stage!r} recipe; run it with `skeletonmae {r.stage}`"
             )
         cmd = "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        run(
-            r,
-            data_root=data_root,
-            output=output or Path("runs") / r.name,
-            resume=resume,
-            device=device,
-            progress=progress,
-            command=cmd,
-        )
+        try:
+            run(
+                r,
+                data_root=data_root,
+                output=output or Path("runs") / r.name,
+                resume=resume,
+                overwrite=overwrite,
+                device=device,
+                progress=progress,
+                command=cmd,
+            )
+        except (FileNotFoundError, FileExistsError, KeyError, ValueError) as e:
+            raise click.ClickException(str(e).strip("'\"")) from None
 
     return command
 
@@ -142,7 +155,7 @@ def evaluate(
         **evaluate_model(m, clips, batch_size=batch_size),
     }
     if as_json:
-        click.echo(json.dumps(res))
+        click.echo(json.dumps(res, allow_nan=False))
     else:
         click.echo(
             f"{model} on {dataset} {split}: top1={res['top1']:.2f} top5={res['top5']:.2f} "

@@ -150,12 +150,13 @@ def _expand(patterns: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def _load(model: str | None):
-    """The model to run and the name it goes by: ``model``, else the manifest's default."""
+def _load(model: str | None, *, encoder: bool = False):
+    """The model to run and the name it goes by: ``model``, else the manifest's default (its
+    default encoder when ``encoder``)."""
     from ..models import SkeletonModel
 
     if model is None:
-        model = _manifest().default
+        model = _manifest().default_encoder if encoder else _manifest().default
         if model is None:
             raise click.ClickException(
                 "the zoo manifest has no default model yet; pass --model NAME_OR_PATH "
@@ -220,6 +221,7 @@ def classify(
                     ],
                 },
                 indent=2,
+                allow_nan=False,
             )
         )
         return
@@ -238,10 +240,28 @@ def classify(
     type=click.Path(dir_okay=False, path_type=Path),
     help="OUT.npz (one array per clip, keyed by file stem) or OUT.npy (N x D, in argument order).",
 )
-@_model_option
+@click.option(
+    "--model",
+    "-m",
+    metavar="NAME_OR_PATH",
+    help="Zoo name, Hub repo id (org/name[@rev]) or local directory [default: the zoo's default "
+    "encoder].",
+)
 @_layout_option
+@click.option(
+    "--pooling",
+    type=click.Choice(["mean", "joints", "joints-time"]),
+    help="How token features are pooled [default: the model's]: mean of all tokens (D values), "
+    "per joint over time (V·D), or per joint over each half of the clip (2·V·D).",
+)
 @_user_errors
-def extract(paths: tuple[str, ...], output: Path, model: str | None, layout: str | None) -> None:
+def extract(
+    paths: tuple[str, ...],
+    output: Path,
+    model: str | None,
+    layout: str | None,
+    pooling: str | None,
+) -> None:
     """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy."""
     import numpy as np
 
@@ -257,8 +277,8 @@ def extract(paths: tuple[str, ...], output: Path, model: str | None, layout: str
             f"several clips share the file stem(s) {dupes}; .npz keys must be unique (write a "
             ".npy, or extract them separately)"
         )
-    net, _ = _load(model)
-    feats = net.extract_features_batch(_clips(net, files, layout))
+    net, _ = _load(model, encoder=True)
+    feats = net.extract_features_batch(_clips(net, files, layout), pooling=pooling)
     if output.suffix == ".npz":
         arrays = dict(zip(stems, feats, strict=True))
         atomic_write(output, lambda p: np.savez(p, **arrays), suffix=".npz")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -57,6 +58,26 @@ class Recipe:
         if "arch" not in self.model:
             raise ValueError(f"recipe {self.name!r}: model needs an 'arch'")
         self.betas = tuple(self.betas)
+        checks = [
+            ("epochs", self.epochs, "an integer >= 1", lambda v: _is_int(v) and v >= 1),
+            ("batch_size", self.batch_size, "an integer >= 1", lambda v: _is_int(v) and v >= 1),
+            ("lr", self.lr, "a number > 0", lambda v: _is_num(v) and v > 0),
+            ("min_lr", self.min_lr, "a number >= 0", lambda v: _is_num(v) and v >= 0),
+            ("warmup_epochs", self.warmup_epochs, ">= 0", lambda v: _is_num(v) and v >= 0),
+            ("weight_decay", self.weight_decay, ">= 0", lambda v: _is_num(v) and v >= 0),
+            ("layer_decay", self.layer_decay, "in (0, 1]", lambda v: _is_num(v) and 0 < v <= 1),
+            (
+                "label_smoothing",
+                self.label_smoothing,
+                "in [0, 1)",
+                lambda v: _is_num(v) and 0 <= v < 1,
+            ),
+            ("probe_views", self.probe_views, "an integer >= 1", lambda v: _is_int(v) and v >= 1),
+            ("seed", self.seed, "an integer >= 0", lambda v: _is_int(v) and v >= 0),
+        ]
+        for name, value, expected, ok in checks:
+            if not ok(value):
+                raise ValueError(f"recipe {self.name!r}: {name} must be {expected}, got {value!r}")
 
     def override(self, **changes: Any) -> Recipe:
         """A copy with the non-None ``changes`` applied."""
@@ -79,6 +100,14 @@ class Recipe:
             return cls(**d)
         except TypeError as e:
             raise ValueError(f"{source}: {e}") from None
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _recipe_dir():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -26,11 +27,12 @@ from tqdm.auto import tqdm
 
 from ..clip import Clip
 from ..datasets import open_dataset
-from ..fileio import write_json_atomic
+from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
 from ..models.base import ARCHITECTURES, SkeletonModel, config_from_dict
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset
 from .optim import build_optimizer, lr_at, set_lr
+from .probe import cached_features, fit_probe
 from .recipe import Recipe
 
 __all__ = ["evaluate_model", "load_encoder", "run"]
@@ -142,13 +144,19 @@ def run(
     data_root: str | Path,
     output: str | Path,
     resume: bool = False,
+    overwrite: bool = False,
     device: str | None = None,
     progress: bool = True,
     command: str | None = None,
 ) -> dict[str, Any]:
-    """Run one training stage of ``recipe`` on the dataset at ``data_root``; returns results."""
+    """Run one training stage of ``recipe`` on the dataset at ``data_root``; returns results.
+
+    An output directory that already holds a run is continued with ``resume`` (which needs its
+    checkpoint; a larger ``recipe.epochs`` extends a finished run) or started again with
+    ``overwrite``; otherwise it is an error, so that no run is clobbered by accident."""
     start = time.time()
     output = Path(output)
+    _check_output(output, recipe, resume=resume, overwrite=overwrite)
     dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     dd = _init_distributed(dev)
     if dev.type == "cuda" and dd.world > 1:
@@ -192,6 +200,70 @@ def run(
     if dd.world > 1:
         dist.barrier()
     return results
+
+
+_RUN_FILES = ("checkpoint.pt", "metrics.jsonl", "results.json")
+
+
+def _check_output(output: Path, recipe: Recipe, *, resume: bool, overwrite: bool) -> None:
+    """Refuse to clobber an existing run, or to resume one that cannot be resumed; remove the
+    temporary files a killed run left behind."""
+    if resume and overwrite:
+        raise ValueError("--resume continues a run and --overwrite starts it again: pass one")
+    if resume and recipe.stage == "linear-probe":
+        raise ValueError("a linear probe has no checkpoint to resume: run it again (--overwrite)")
+    if resume and not (output / "checkpoint.pt").is_file():
+        raise FileNotFoundError(
+            f"--resume: {output / 'checkpoint.pt'} does not exist (no run to continue there)"
+        )
+    existing = [f for f in _RUN_FILES if (output / f).exists()]
+    if existing and not (resume or overwrite):
+        raise FileExistsError(
+            f"{output} already holds a run ({', '.join(existing)}); pass --resume to continue "
+            "it, --overwrite to start again, or another --output"
+        )
+    if overwrite:
+        for f in _RUN_FILES:
+            (output / f).unlink(missing_ok=True)
+    if output.is_dir():
+        for f in _RUN_FILES:
+            for tmp in output.glob(temp_prefix(f) + "*"):
+                tmp.unlink(missing_ok=True)
+
+
+def _check_resumable(state: dict[str, Any], recipe: Recipe, path: Path) -> None:
+    """The checkpoint must come from the same recipe, up to ``epochs`` (which may grow)."""
+    try:
+        saved = Recipe.from_dict(dict(state["recipe"])).to_dict()  # older files: defaults filled
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{path}: its recipe cannot be read ({e})") from None
+    if {**saved, "epochs": recipe.epochs} != recipe.to_dict():
+        changed = sorted(k for k, v in recipe.to_dict().items() if saved.get(k) != v)
+        raise ValueError(
+            f"{path} was written by a different recipe (changed: {', '.join(changed)}); resume "
+            "with the recipe it was started with, or start again with --overwrite"
+        )
+    if recipe.epochs < state["epoch"]:
+        raise ValueError(
+            f"{path} has already trained {state['epoch']} epochs; --epochs {recipe.epochs} "
+            "cannot shorten it"
+        )
+
+
+def _truncate_metrics(path: Path, epochs: int) -> None:
+    """Keep the first ``epochs`` epoch lines of a metrics file (a kill between the metrics line
+    and the checkpoint write leaves one more)."""
+    if not path.is_file():
+        return
+    lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
+    kept = []
+    for ln in lines:
+        try:
+            if json.loads(ln).get("epoch", 0) <= epochs:
+                kept.append(ln)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a kill
+    write_text_atomic(path, "".join(k + "\n" for k in kept))
 
 
 def _agree_across_ranks(model: SkeletonModel) -> list[str]:
@@ -246,15 +318,15 @@ def _train(
     optimizer = build_optimizer(model, recipe)
     first_epoch, step = 0, 0
     ckpt_path = output / "checkpoint.pt"
-    if resume and ckpt_path.is_file():
+    if resume:
         state = load_checkpoint(ckpt_path)
-        if state["recipe"] != recipe.to_dict():
-            raise ValueError(f"{ckpt_path} was written by a different recipe; not resuming")
+        _check_resumable(state, recipe, ckpt_path)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         set_rng_state(state["rng"])
         first_epoch, step = state["epoch"], state["step"]
         if dd.main:
+            _truncate_metrics(output / "metrics.jsonl", first_epoch)
             print(f"resuming {recipe.name} at epoch {first_epoch + 1}", flush=True)
     elif dd.main:
         (output / "metrics.jsonl").unlink(missing_ok=True)
@@ -291,6 +363,11 @@ def _train(
                 correct += (logits.argmax(1) == y).sum().item()
             bar.set_postfix(loss=f"{total / count:.4f}")
         loss_value = total / count
+        if not math.isfinite(loss_value):
+            raise FloatingPointError(
+                f"{recipe.name}: the training loss became {loss_value} in epoch {epoch + 1}; "
+                "lower --lr, or check the data for extreme coordinates"
+            )
         record = {
             "epoch": epoch + 1,
             "lr": lr_at(recipe, epoch + 1),
@@ -321,50 +398,26 @@ def _linear_probe(
 ) -> dict[str, Any]:
     """Train only the (BatchNorm → Linear) head on frozen-encoder features, cached once per view
     (view 0 deterministic, the others augmented), which makes a probe take seconds."""
-    model.eval()
-    feats, labels = [], []
-    with torch.no_grad():
-        for view in range(recipe.probe_views):
-            ds = ClipDataset(
-                clips,
-                model.config.preprocess,
-                model.config.layout,
-                train=view > 0,
-                seed=recipe.seed,
-            )
-            ds.set_epoch(view)
-            for x, y in DataLoader(ds, batch_size=128):
-                feats.append(model.forward_features(x.to(model.device)))
-                labels.append(y.to(model.device))
-    feats, labels = torch.cat(feats), torch.cat(labels)
-    head = model.head
+    feats, labels = cached_features(model, clips, views=recipe.probe_views, seed=recipe.seed)
     for p in model.parameters():
         p.requires_grad_(False)
+    head = model.head.to(feats.device)
     for p in head.parameters():
         p.requires_grad_(True)
-    optimizer = build_optimizer(head, recipe)
-    g = _seeded(recipe.seed, 0)
-    n = len(feats)
-    steps = max(n // recipe.batch_size, 1)
-    loss = torch.tensor(float("nan"))
-    for epoch in tqdm(
-        range(recipe.epochs),
-        desc=f"{recipe.name} probe",
-        disable=not (progress and dd.main),
-        leave=False,
-    ):
-        head.train()
-        order = torch.randperm(n, generator=g).to(feats.device)
-        for i in range(steps):
-            set_lr(optimizer, lr_at(recipe, epoch + i / steps))
-            idx = order[i * recipe.batch_size : (i + 1) * recipe.batch_size]
-            loss = F.cross_entropy(
-                head(feats[idx]), labels[idx], label_smoothing=recipe.label_smoothing
-            )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+    loss = fit_probe(
+        head,
+        feats.to(model.device),
+        labels.to(model.device),
+        epochs=recipe.epochs,
+        batch_size=recipe.batch_size,
+        lr=recipe.lr,
+        min_lr=recipe.min_lr,
+        momentum=recipe.momentum,
+        weight_decay=recipe.weight_decay,
+        label_smoothing=recipe.label_smoothing,
+        seed=recipe.seed,
+    )
     model.eval()
     for p in model.parameters():
         p.requires_grad_(True)
-    return {"epochs": recipe.epochs, "final_loss": round(loss.item(), 5), "probe_features": n}
+    return {"epochs": recipe.epochs, "final_loss": round(loss, 5), "probe_features": len(feats)}

@@ -1,12 +1,14 @@
 """Model architectures of the zoo; each registers itself in `ARCHITECTURES` by its ``arch``."""
 
 from .base import ARCHITECTURES, CheckpointError, ModelConfig, SkeletonModel, config_from_dict
-from .graph import GraphSkeletonMAE, GraphSkeletonMAEConfig
+from .graph import GraphDecoder, GraphEncoder, GraphSkeletonMAE, GraphSkeletonMAEConfig
 from .transformer import SkeletonDecoder, SkeletonEncoder, SkeletonMAE, SkeletonMAEConfig
 
 __all__ = [
     "ARCHITECTURES",
     "CheckpointError",
+    "GraphDecoder",
+    "GraphEncoder",
     "GraphSkeletonMAE",
     "GraphSkeletonMAEConfig",
     "ModelConfig",

@@ -159,6 +159,14 @@ def config_from_dict(d: dict[str, Any]) -> ModelConfig:
 ClipLike = str | os.PathLike | Clip | np.ndarray
 
 
+def _check_finite(values: torch.Tensor, what: str) -> None:
+    """Nothing non-finite leaves the model: it means the input or the weights are out of range."""
+    if not torch.isfinite(values).all():
+        raise ValueError(
+            f"the model produced non-finite {what} (input coordinates or weights out of range)"
+        )
+
+
 class SkeletonModel(nn.Module):
     """Base class of zoo models. Subclasses set ``config_class`` and implement
     ``forward_features`` ((N, C, T, V, M) → (N, D)) and ``forward`` (→ logits)."""
@@ -208,6 +216,13 @@ class SkeletonModel(nn.Module):
             raise CheckpointError(
                 f"{weights_path}: not a readable safetensors file ({e})"
             ) from None
+        bad = sorted(
+            k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()
+        )
+        if bad:
+            raise CheckpointError(
+                f"{weights_path}: tensor(s) {', '.join(bad[:4])} hold NaN or infinite values"
+            )
         own = self.state_dict()
         missing = sorted(set(own) - set(state))
         unexpected = sorted(set(state) - set(own))
@@ -346,7 +361,9 @@ class SkeletonModel(nn.Module):
             ).cpu()
             for i in range(0, len(clips), batch_size)
         ]
-        return torch.cat(out).numpy()
+        feats = torch.cat(out)
+        _check_finite(feats, "features")
+        return feats.numpy()
 
     def extract_features(
         self, clip: ClipLike, *, layout: str | None = None, pooling: str | None = None
@@ -374,6 +391,7 @@ class SkeletonModel(nn.Module):
         results = []
         for i in range(0, len(clips), batch_size):
             probs = self(self.prepare(clips[i : i + batch_size], layout=layout)).softmax(-1).cpu()
+            _check_finite(probs, "class scores")
             top = probs.topk(min(top_k, probs.shape[1]), dim=1)
             for vals, idx in zip(top.values.tolist(), top.indices.tolist(), strict=True):
                 results.append([(names[j], float(v)) for j, v in zip(idx, vals, strict=True)])

@@ -32,6 +32,7 @@ from torch import nn
 from .. import masking
 from ..layouts import get_layout
 from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
+from .layers import info_nce, projector, rotate_streams
 
 __all__ = [
     "STRL",
@@ -54,9 +55,9 @@ class GraphSkeletonMAEConfig(ModelConfig):
 
     Masking: ``mask_strategy="region"`` masks whole body regions of the layout, either the named
     ``mask_regions`` (a list, the same in every sample; the paper's best is right arm + right leg)
-    or, when ``mask_regions`` is an int, that many regions drawn per sample; ``"random"`` masks
-    ``round(mask_ratio · V)`` random joints per sample (the paper's ablation). Either way the
-    chosen joints are masked in every frame of the clip.
+    or, when ``mask_regions`` is an int, that many regions drawn per sample (per frame with
+    ``mask_per_frame``); ``"random"`` masks ``round(mask_ratio · V)`` random joints per sample
+    (the paper's ablation), in every frame of the clip.
 
     Classifier (``num_classes > 0``): ``head="strl"`` is the paper's SSL classifier (`STRL`);
     ``head="linear"`` is a linear probe (BatchNorm → Linear) on mean-pooled encoder features.
@@ -72,10 +73,15 @@ class GraphSkeletonMAEConfig(ModelConfig):
     mask_strategy: str = "region"
     mask_regions: int | list[str] = field(default_factory=lambda: ["right_arm", "right_leg"])
     mask_ratio: float = 0.3
+    mask_per_frame: bool = False
     target: str = "coords"
     beta: float = 2.0
     loss: str = "sce"
     remask: bool = True
+    invariance_weight: float = 0.0  # cross-view agreement term, as in System A (3-D input only)
+    invariance_temperature: float = 0.2
+    invariance_rotate: float = 0.5
+    projector_dim: int = 64
     head: str = "strl"
     strl_layers: int = 3
     temporal_kernel: int = 9
@@ -334,6 +340,11 @@ class GraphSkeletonMAE(SkeletonModel):
             self.decoder = GraphDecoder(c)
         else:
             self.mask_token, self.decoder = None, None
+        self.projector = (
+            projector(c.dim, c.projector_dim)
+            if self.decoder is not None and c.invariance_weight > 0
+            else None
+        )
         self.strl = STRL(c) if c.num_classes and c.head == "strl" else None
         self.head = self._make_head() if c.num_classes else None
 
@@ -398,7 +409,15 @@ class GraphSkeletonMAE(SkeletonModel):
             return masking.joint_masking(n, t, v, c.mask_ratio, generator=generator, device=device)
         regions, fixed, count = c.region_indices()
         return masking.region_masking(
-            n, t, v, regions, num_regions=count, fixed=fixed, generator=generator, device=device
+            n,
+            t,
+            v,
+            regions,
+            num_regions=count,
+            fixed=fixed,
+            per_frame=c.mask_per_frame,
+            generator=generator,
+            device=device,
         )
 
     def reconstruct(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -406,10 +425,17 @@ class GraphSkeletonMAE(SkeletonModel):
         [MASK] token, decode; returns (prediction, unmasked input features), both (B, T, V, ·)."""
         if self.decoder is None or self.mask_token is None:
             raise RuntimeError("this model has no decoder (decoder_layers=0): it cannot pre-train")
+        codes, feats = self._encode_masked(x, mask)
+        return self.decoder(codes, mask.to(feats.dtype)), feats
+
+    def _encode_masked(
+        self, x: torch.Tensor, mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Codes (B, T, V, D) of (B, C, T, V) with the masked joints replaced by the [MASK]
+        token, and the unmasked input features (B, T, V, D)."""
         feats = self.encoder.embed_joints(x)
         m = mask.unsqueeze(-1).to(feats.dtype)
-        masked = feats * (1 - m) + self.mask_token * m
-        return self.decoder(self.encoder.propagate(masked), mask.to(feats.dtype)), feats
+        return self.encoder.propagate(feats * (1 - m) + self.mask_token * m), feats
 
     def pretrain_loss(
         self, x: torch.Tensor, generator: torch.Generator | None = None
@@ -423,7 +449,10 @@ class GraphSkeletonMAE(SkeletonModel):
         c = self.config
         b, t, v = flat.shape[0], c.preprocess.num_frames, c.num_joints
         mask = self.make_mask(b, generator, flat.device).mask.reshape(b, t, v)
-        pred, feats = self.reconstruct(flat, mask)
+        if self.decoder is None or self.mask_token is None:
+            raise RuntimeError("this model has no decoder (decoder_layers=0): it cannot pre-train")
+        codes, feats = self._encode_masked(flat, mask)
+        pred = self.decoder(codes, mask.to(feats.dtype))
         target = self.target(flat) if c.target != "features" else feats.detach()
         tracked = (flat.abs().sum(dim=(1, 3)) > 0).to(mask.dtype)  # (B, T)
         weight = mask * tracked.unsqueeze(-1)
@@ -432,7 +461,18 @@ class GraphSkeletonMAE(SkeletonModel):
         else:
             per_joint = ((pred - target) ** 2).mean(dim=-1)
             loss = (per_joint * weight).sum() / weight.sum().clamp_min(1.0)
-        return loss, {"pred": pred, "target": target, "mask": mask.reshape(b, t * v)}
+        extras = {"pred": pred, "target": target, "mask": mask.reshape(b, t * v)}
+        if self.projector is not None and b > 1 and c.coord_channels == 3:
+            masked = codes.mean(dim=(1, 2))
+            other = self.encoder(rotate_streams(flat, c.invariance_rotate, generator))
+            agreement = info_nce(
+                self.projector(masked),
+                self.projector(other.mean(dim=(1, 2))),
+                c.invariance_temperature,
+            )
+            extras.update(reconstruction=loss.detach(), agreement=agreement.detach())
+            loss = loss + c.invariance_weight * agreement
+        return loss, extras
 
     def target(self, x: torch.Tensor) -> torch.Tensor:
         """(B, C, T, V) input → (B, T, V, coords) reconstruction target: the joints' coordinates

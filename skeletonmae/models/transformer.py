@@ -14,8 +14,9 @@ from einops import rearrange
 from torch import nn
 
 from .. import masking
-from ..transforms import PreprocessConfig, rotation_matrices
+from ..transforms import PreprocessConfig
 from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
+from .layers import info_nce, projector, rotate_streams
 
 __all__ = [
     "MASK_STRATEGIES",
@@ -87,9 +88,10 @@ class SkeletonMAEConfig(ModelConfig):
     tube_length: int = 2
     target: str = "motion"  # "motion" (x[t+1] − x[t]) or "coords"
     norm_target: bool = True
-    # Cross-view agreement added to the reconstruction loss (0 turns it off): the masked view's
-    # pooled latent and the pooled encoding of the whole clip under another random rotation are
-    # projected (MLP → projector_dim) and matched by a symmetric InfoNCE over the batch.
+    # Cross-view agreement added to the reconstruction loss (0 turns it off; 3-D input only): the
+    # masked view's pooled latent and the pooled encoding of the whole clip under another random
+    # rotation are projected (MLP → projector_dim) and matched by a symmetric InfoNCE over the
+    # batch.
     invariance_weight: float = 0.0
     invariance_temperature: float = 0.2
     invariance_rotate: float = 0.5
@@ -264,12 +266,7 @@ class SkeletonMAE(SkeletonModel):
         self.encoder = SkeletonEncoder(config)
         self.decoder = SkeletonDecoder(config) if config.decoder_depth > 0 else None
         self.projector = (
-            nn.Sequential(
-                nn.Linear(config.dim, 2 * config.dim),
-                nn.BatchNorm1d(2 * config.dim),
-                nn.GELU(),
-                nn.Linear(2 * config.dim, config.projector_dim),
-            )
+            projector(config.dim, config.projector_dim)
             if self.decoder is not None and config.invariance_weight > 0
             else None
         )
@@ -365,6 +362,7 @@ class SkeletonMAE(SkeletonModel):
         if self.decoder is None:
             raise RuntimeError("this model has no decoder (decoder_depth=0): it cannot pre-train")
         self._check_input(x)
+        c = self.config
         flat, present = self._split_persons(x)
         flat = flat[present.reshape(-1)]
         m = self.make_mask(flat, generator)
@@ -374,33 +372,16 @@ class SkeletonMAE(SkeletonModel):
         per_token = ((pred - target) ** 2).mean(dim=-1)
         loss = (per_token * m.mask).sum() / m.mask.sum().clamp_min(1.0)
         extras = {"pred": pred, "target": target, "mask": m.mask}
-        if self.projector is not None and len(flat) > 1:
-            other = self.encoder(self._rotated(flat, generator))
-            agreement = self._info_nce(latent.mean(dim=1), other.mean(dim=1))
+        if self.projector is not None and len(flat) > 1 and c.coord_channels == 3:
+            other = self.encoder(rotate_streams(flat, c.invariance_rotate, generator))
+            agreement = info_nce(
+                self.projector(latent.mean(dim=1)),
+                self.projector(other.mean(dim=1)),
+                c.invariance_temperature,
+            )
             extras.update(reconstruction=loss.detach(), agreement=agreement.detach())
             loss = loss + self.config.invariance_weight * agreement
         return loss, extras
-
-    def _rotated(self, x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
-        """(B, C, T, V) with each sample turned by its own random rotation (every 3-channel
-        stream alike: joints, bones and motion are linear in the coordinates); 2-D input is
-        returned unchanged."""
-        c = self.config
-        if c.coord_channels != 3:
-            return x
-        angles = (torch.rand(x.shape[0], 3, generator=generator) * 2 - 1) * c.invariance_rotate
-        r = torch.from_numpy(rotation_matrices(angles.double().numpy())).to(x)
-        streams = rearrange(x, "b (s k) t v -> b s k t v", k=3)
-        return rearrange(torch.einsum("bij,bsjtv->bsitv", r, streams), "b s k t v -> b (s k) t v")
-
-    def _info_nce(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        """Symmetric InfoNCE between two (B, D) batches of pooled latents: sample i of one view
-        must pick sample i of the other among the batch."""
-        za = F.normalize(self.projector(a), dim=-1)
-        zb = F.normalize(self.projector(b), dim=-1)
-        logits = za @ zb.T / self.config.invariance_temperature
-        labels = torch.arange(len(za), device=za.device)
-        return 0.5 * (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels))
 
     # -- fine-tuning helpers --------------------------------------------------------------------
     def layer_id(self, name: str) -> int:
