@@ -40,7 +40,34 @@ _EXPORTS = {
 
 _MODULES = ("masking",)  # submodules that are public names themselves
 
-__all__ = ["__version__", *sorted(_EXPORTS), *_MODULES]
+__all__ = [
+    "CheckpointError",
+    "Clip",
+    "ClipFormatError",
+    "GraphDecoder",
+    "GraphEncoder",
+    "GraphSkeletonMAE",
+    "GraphSkeletonMAEConfig",
+    "Layout",
+    "LayoutError",
+    "MaskResult",
+    "PreprocessConfig",
+    "SkeletonDecoder",
+    "SkeletonEncoder",
+    "SkeletonMAE",
+    "SkeletonMAEConfig",
+    "SkeletonModel",
+    "__version__",
+    "get_layout",
+    "layout_mapping",
+    "list_models",
+    "load_clip",
+    "load_layout",
+    "masking",
+    "preprocess",
+    "register_layout",
+    "save_clip",
+]
 
 if TYPE_CHECKING:
     from . import masking
