@@ -206,3 +206,58 @@ def test_two_process_gloo_run_agrees_on_weights(tmp_path, data):
     assert res.returncode == 0, res.stderr[-3000:]
     hashes = json.loads((out / "results.json").read_text())["replica_sha256"]
     assert len(hashes) == 2 and hashes[0] == hashes[1]
+
+
+def test_run_directory_is_never_clobbered_and_resume_extends(tmp_path, data):
+    r = recipe(tmp_path, "pre", "pretrain", epochs=2)
+    out = tmp_path / "run"
+    args = ["pretrain", str(r), "--data-root", str(data), "--output", str(out), "--no-progress"]
+    cli(*args, "--threads", "1")
+    metrics = (out / "metrics.jsonl").read_text()
+    again = cli(*args, check=False)
+    assert again.returncode == 1 and "already holds a run" in again.stderr
+    assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
+    assert (out / "metrics.jsonl").read_text() == metrics
+    # A kill between the metrics line and the checkpoint leaves one line too many, and a kill
+    # mid-write a temporary file: resuming drops both.
+    with (out / "metrics.jsonl").open("a") as f:
+        f.write(metrics.splitlines()[-1].replace('"epoch": 2', '"epoch": 3') + "\n")
+    (out / ".checkpoint.pt.tmpabc").write_bytes(b"partial")
+    cli(*args, "--resume", "--epochs", "4", "--threads", "1")
+    epochs = [json.loads(x)["epoch"] for x in (out / "metrics.jsonl").read_text().splitlines()]
+    assert epochs == [1, 2, 3, 4]
+    assert not list(out.glob(".checkpoint.pt.tmp*"))
+    assert json.loads((out / "results.json").read_text())["epochs"] == 4
+    shorter = cli(*args, "--resume", "--epochs", "3", check=False)
+    assert shorter.returncode == 1 and "cannot shorten" in shorter.stderr
+    cli(*args, "--overwrite", "--threads", "1")
+    assert len((out / "metrics.jsonl").read_text().splitlines()) == 2
+
+
+def test_resume_without_checkpoint_and_bad_arguments_fail_before_work(tmp_path, data):
+    r = str(recipe(tmp_path, "pre", "pretrain"))
+    base = ["pretrain", r, "--data-root", str(data), "--output", str(tmp_path / "x")]
+    cases = {
+        ("--resume",): "does not exist",
+        ("--epochs", "0"): "epochs must be",
+        ("--batch-size", "0"): "batch_size must be",
+        ("--lr", "-1"): "lr must be",
+        ("--label-smoothing", "1.5"): "label_smoothing must be",
+        ("--resume", "--overwrite"): "pass one",
+    }
+    for extra, message in cases.items():
+        out = cli(*base, *extra, check=False)
+        assert out.returncode == 1, extra
+        assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert not (tmp_path / "x" / "model").exists()
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    from skeletonmae.fileio import write_text_atomic
+
+    old = os.umask(0o022)
+    try:
+        p = write_text_atomic(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(old)
+    assert p.stat().st_mode & 0o777 == 0o644

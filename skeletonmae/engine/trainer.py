@@ -232,12 +232,14 @@ def _check_output(output: Path, recipe: Recipe, *, resume: bool, overwrite: bool
 
 
 def _check_resumable(state: dict[str, Any], recipe: Recipe, path: Path) -> None:
-    """The checkpoint must come from the same recipe, up to ``epochs`` (which may grow)."""
+    """The checkpoint must come from the same recipe, up to ``epochs`` (which may grow) and its
+    description."""
     try:
         saved = Recipe.from_dict(dict(state["recipe"])).to_dict()  # older files: defaults filled
     except (TypeError, ValueError) as e:
         raise ValueError(f"{path}: its recipe cannot be read ({e})") from None
-    if {**saved, "epochs": recipe.epochs} != recipe.to_dict():
+    free = {"epochs": recipe.epochs, "description": recipe.description}
+    if {**saved, **free} != recipe.to_dict():
         changed = sorted(k for k, v in recipe.to_dict().items() if saved.get(k) != v)
         raise ValueError(
             f"{path} was written by a different recipe (changed: {', '.join(changed)}); resume "
