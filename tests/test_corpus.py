@@ -204,3 +204,28 @@ def test_invariance_term_adds_to_reconstruction_and_trains_the_projector():
     assert m.projector[0].weight.grad.abs().sum() > 0
     plain = {k: v for k, v in cfg.to_dict().items() if k not in ("arch", "invariance_weight")}
     assert SkeletonMAE(SkeletonMAEConfig(**plain)).projector is None
+
+
+def test_ntu_reader_on_real_files(data_root):
+    files = sorted((data_root / "ntu-samples").glob("*.skeleton"))
+    assert len(files) == 26
+    truncated = {"S005C002P013R002A056", "S012C001P008R002A030"}
+    persons, actions = set(), set()
+    for f in files:
+        if f.stem in truncated:
+            with pytest.raises(ClipFormatError, match=rf"{f.stem}\.skeleton: line \d+"):
+                load_clip(f)
+            continue
+        clip = load_clip(f)
+        assert clip.layout == "ntu-rgbd" and clip.data.shape[2:] == (25, 3)
+        persons.add(clip.data.shape[0])
+        actions.add(int(f.stem[-3:]))
+        kin = clip.to_layout("kinect-v1").data
+        lay = get_layout("kinect-v1")
+        tracked = np.abs(kin[0]).sum(axis=(1, 2)) > 0
+        head, hip = (
+            kin[0, tracked, lay.index("head"), 1],
+            kin[0, tracked, lay.index("hip_center"), 1],
+        )
+        assert (head > hip).mean() > 0.5  # upright in most frames (some actions bend or fall)
+    assert persons == {1, 2} and max(actions) > 60 and min(actions) <= 60
