@@ -80,7 +80,8 @@ def test_classify_many_files_and_globs(env):
     c0, c1, c2 = env["clips"]
     r = run("classify", c0, str(c0.parent / "c[12].npy"), "--top-k", "2")
     assert r.exit_code == 0, r.output
-    blocks = r.stdout.strip().split("\n\n")
+    header, *blocks = r.stdout.strip().split("\n\n")
+    assert header == "model: tiny-a"
     assert [b.splitlines()[0] for b in blocks] == [str(c) for c in (c0, c1, c2)]
     model = SkeletonModel.from_pretrained("tiny-a")
     for block, clip in zip(blocks, (c0, c1, c2), strict=True):
@@ -89,6 +90,21 @@ def test_classify_many_files_and_globs(env):
         assert [(row[2], float(row[1])) for row in rows] == [
             (label, round(score, 3)) for label, score in expected
         ]
+
+
+def test_skip_errors_processes_the_good_clips_and_fails(env):
+    c0, c1, _ = env["clips"]
+    bad = env["tmp"] / "bad.npy"
+    bad.write_bytes(b"not an array")
+    r = run("classify", c0, bad, c1, "--skip-errors", "--top-k", "1", "--batch-size", "1")
+    assert r.exit_code == 1
+    assert str(c0) in r.stdout and str(c1) in r.stdout and str(bad) not in r.stdout
+    assert "bad.npy" in r.stderr and "1 of 3 clip(s) could not be read" in r.stderr
+    out = env["tmp"] / "skip.npy"
+    r = run("extract", c0, bad, "-o", out, "--model", "tiny-enc", "--skip-errors")
+    assert r.exit_code == 1 and np.load(out).shape[0] == 1
+    r = run("classify", c0, bad, "--top-k", "1")
+    assert r.exit_code == 1 and str(c0) not in r.stdout  # without the flag: nothing printed
 
 
 def test_classify_json(env):

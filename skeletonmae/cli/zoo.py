@@ -165,16 +165,35 @@ def _load(model: str | None, *, encoder: bool = False):
     return SkeletonModel.from_pretrained(model), model
 
 
-def _clips(model, files: list[Path], layout: str | None) -> list:
-    """Read every clip first, so that a bad file stops the command before any output."""
-    clips = []
+def _clips(
+    model, files: list[Path], layout: str | None, *, skip_errors: bool = False
+) -> tuple[list, list[Path]]:
+    """Read every clip first, so that a bad file stops the command before any output; with
+    ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files)."""
+    clips, kept = [], []
     for f in files:
         try:
             clips.append(model.to_clip(f, layout=layout))
+            kept.append(f)
         except USER_ERRORS as e:
-            msg = str(e)
-            raise click.ClickException(msg if str(f) in msg else f"{f}: {msg}") from None
-    return clips
+            msg = " ".join(str(e).split("\n"))
+            msg = msg if str(f) in msg else f"{f}: {msg}"
+            if not skip_errors:
+                raise click.ClickException(msg) from None
+            click.echo(f"Error: {msg}", err=True)
+    if not clips:
+        raise click.ClickException("no clip could be read")
+    return clips, kept
+
+
+_skip_errors_option = click.option(
+    "--skip-errors",
+    is_flag=True,
+    help="Report unreadable clips on stderr and process the others (exit status 1 if any failed).",
+)
+_batch_size_option = click.option(
+    "--batch-size", type=click.IntRange(min=1), default=64, show_default=True
+)
 
 
 _model_option = click.option(
@@ -195,9 +214,17 @@ _layout_option = click.option(
 @click.option("--top-k", "-k", type=click.IntRange(min=1), default=5, show_default=True)
 @_layout_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@_skip_errors_option
+@_batch_size_option
 @_user_errors
 def classify(
-    paths: tuple[str, ...], model: str | None, top_k: int, layout: str | None, as_json: bool
+    paths: tuple[str, ...],
+    model: str | None,
+    top_k: int,
+    layout: str | None,
+    as_json: bool,
+    skip_errors: bool,
+    batch_size: int,
 ) -> None:
     """Top-k actions of each clip in PATHS (files or globs: .npy, .npz, NW-UCLA .json, ...)."""
     files = _expand(paths)
@@ -206,7 +233,10 @@ def classify(
         raise click.ClickException(
             f"{name!r} is a pre-trained encoder without a classifier; use `skeletonmae extract`"
         )
-    results = net.classify_batch(_clips(net, files, layout), top_k=top_k)
+    clips, good = _clips(net, files, layout, skip_errors=skip_errors)
+    failed = len(files) - len(good)
+    files = good
+    results = net.classify_batch(clips, top_k=top_k, batch_size=batch_size)
     if as_json:
         click.echo(
             json.dumps(
@@ -224,11 +254,14 @@ def classify(
                 allow_nan=False,
             )
         )
-        return
-    for i, (f, preds) in enumerate(zip(files, results, strict=True)):
-        click.echo(("\n" if i else "") + str(f))
-        for rank, (label, score) in enumerate(preds, 1):
-            click.echo(f"  {rank}. {score:6.3f}  {label}")
+    else:
+        click.echo(f"model: {name}")
+        for f, preds in zip(files, results, strict=True):
+            click.echo(f"\n{f}")
+            for rank, (label, score) in enumerate(preds, 1):
+                click.echo(f"  {rank}. {score:6.3f}  {label}")
+    if failed:
+        raise click.ClickException(f"{failed} of {failed + len(files)} clip(s) could not be read")
 
 
 @click.command("extract")
@@ -248,6 +281,8 @@ def classify(
     "encoder].",
 )
 @_layout_option
+@_skip_errors_option
+@_batch_size_option
 @click.option(
     "--pooling",
     type=click.Choice(["mean", "joints", "joints-time"]),
@@ -260,6 +295,8 @@ def extract(
     output: Path,
     model: str | None,
     layout: str | None,
+    skip_errors: bool,
+    batch_size: int,
     pooling: str | None,
 ) -> None:
     """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy."""
@@ -270,6 +307,9 @@ def extract(
     if output.suffix not in (".npz", ".npy"):
         raise click.ClickException(f"{output}: the output must be a .npz or .npy file")
     files = _expand(paths)
+    net, name = _load(model, encoder=True)
+    clips, good = _clips(net, files, layout, skip_errors=skip_errors)
+    failed, files = len(files) - len(good), good
     stems = [f.stem for f in files]
     dupes = sorted({s for s in stems if stems.count(s) > 1})
     if output.suffix == ".npz" and dupes:
@@ -277,14 +317,17 @@ def extract(
             f"several clips share the file stem(s) {dupes}; .npz keys must be unique (write a "
             ".npy, or extract them separately)"
         )
-    net, _ = _load(model, encoder=True)
-    feats = net.extract_features_batch(_clips(net, files, layout), pooling=pooling)
+    feats = net.extract_features_batch(clips, pooling=pooling, batch_size=batch_size)
     if output.suffix == ".npz":
         arrays = dict(zip(stems, feats, strict=True))
         atomic_write(output, lambda p: np.savez(p, **arrays), suffix=".npz")
     else:
         atomic_write(output, lambda p: np.save(p, feats), suffix=".npy")
-    click.echo(f"wrote {len(files)} feature vectors of size {feats.shape[1]} to {output}")
+    click.echo(
+        f"wrote {len(files)} feature vectors of size {feats.shape[1]} from {name} to {output}"
+    )
+    if failed:
+        raise click.ClickException(f"{failed} of {failed + len(files)} clip(s) could not be read")
 
 
 @click.command("push")
