@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each benchmark starts processes that import torch
+
 BENCH = Path(__file__).parents[1] / "benchmarks"
 
 
@@ -30,3 +34,28 @@ def test_cli_startup_reports_classify_against_bare_torch():
     assert re.search(r'^python -c "import torch"\s+[\d.]+\s+[\d.]+\s+1\.00x', out, re.M)
     assert re.search(r"^skeletonmae classify \S+throw\.npy\s+[\d.]+", out, re.M)
     assert "classify_batch" in out and "classify loop" in out
+
+
+@pytest.mark.data
+def test_transfer_probe_prints_pretrained_random_and_raw_rows(data_root):
+    pytest.importorskip("scipy")
+    out = run(
+        "transfer_probe.py",
+        "--encoder",
+        "systema-nwucla-pretrain",
+        "--data-root",
+        str(data_root / "utd-mhad"),
+        "--views",
+        "1",
+        "--epochs",
+        "2",
+        "--threads",
+        "1",
+    )
+    rows = dict(re.findall(r"^\| (.+?) \| (\d+\.\d\d) \|$", out, re.M))
+    assert set(rows) == {
+        "pre-trained (mean)",
+        "random weights seed 0 (mean)",
+        "raw joints (16 frames)",
+    }
+    assert all(0.0 <= float(v) <= 100.0 for v in rows.values())

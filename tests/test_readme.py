@@ -58,3 +58,9 @@ def test_readme_api_block_runs(workdir, capsys):
     printed = capsys.readouterr().out
     assert "[('sit down'" in printed and "(128,)" in printed  # top-1 of the README's clip
     assert (workdir / "my-model" / "model.safetensors").is_file()
+
+
+def test_readme_building_blocks_block_runs(capsys):
+    exec(compile(_section_block("Building blocks", "python"), "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "torch.Size([2, 16, 128])" in printed and "tensor([144., 144.])" in printed
