@@ -21,14 +21,18 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from . import zoo
 from .fileio import write_text_atomic
-from .models.base import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
+from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 
-if TYPE_CHECKING:
-    from .models.base import SkeletonModel
+
+class SavableModel(Protocol):
+    """What `push_model` needs of a model (every `skeletonmae.models.SkeletonModel` is one)."""
+
+    def save_pretrained(self, save_directory: str | os.PathLike) -> Path: ...
+
 
 __all__ = [
     "ChecksumError",
@@ -269,7 +273,7 @@ def push_files(
 
 
 def push_model(
-    model: SkeletonModel, repo_id: str, *, local_dir: str | os.PathLike | None = None, **kw: Any
+    model: SavableModel, repo_id: str, *, local_dir: str | os.PathLike | None = None, **kw: Any
 ) -> PushResult:
     """`push_files` for a model in memory: the same files as ``save_pretrained`` plus the card."""
     with tempfile.TemporaryDirectory(prefix="skeletonmae-save-") as tmp:

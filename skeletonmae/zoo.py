@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .fileio import atomic_write, write_json_atomic
-from .models.base import CONFIG_NAME, WEIGHTS_NAME, SkeletonModel
+from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, count_parameters
 
 __all__ = [
     "MANIFEST_ENV",
@@ -344,9 +344,7 @@ def make_entry(
     results = dict(results or {})
     config = json.loads((model_dir / CONFIG_NAME).read_text())
     # Learnable parameters only (BatchNorm running statistics are buffers, not parameters).
-    params = SkeletonModel.from_config_and_weights(
-        model_dir / CONFIG_NAME, model_dir / WEIGHTS_NAME
-    ).num_parameters()
+    params = count_parameters(model_dir / WEIGHTS_NAME)
     eval_split = results.get("eval_split")
     num_classes = config.get("num_classes", 0)
     entry: dict[str, Any] = {

@@ -162,7 +162,7 @@ def test_pyskl_dataset_errors(tmp_path):
     with pytest.raises(ClipFormatError, match=r"a\.pkl: split 'xsub_train' names 1 frame_dir"):
         open_dataset("pyskl", path)
     path, _ = pyskl_pickle(tmp_path / "a.pkl", {}, v=20)
-    with pytest.raises(ClipFormatError, match="20 joints fits kinect-v1, msr-action3d"):
+    with pytest.raises(ClipFormatError, match="20 joints fits kinect-v1, msr-action3d, utd-mhad"):
         open_dataset("pyskl", path)
     assert open_dataset("pyskl", path, layout="kinect-v1").layout == "kinect-v1"
     pyskl_pickle(tmp_path / "b.pkl", {})

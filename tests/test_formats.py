@@ -427,7 +427,7 @@ def test_pyskl_selection_errors(tmp_path):
         ({**pyskl_ann("x", 0), "label": -1}, "label -1"),
         ({**pyskl_ann("x", 0), "keypoint": np.full((1, 6, 25, 3), np.nan)}, "NaN"),
         (pyskl_ann("x", 0, v=24), "24 joints fits no known layout"),
-        (pyskl_ann("x", 0, v=20), "20 joints fits kinect-v1, msr-action3d; pass layout="),
+        (pyskl_ann("x", 0, v=20), "20 joints fits kinect-v1, msr-action3d, utd-mhad; pass layout="),
     ],
 )
 def test_pyskl_bad_annotations(tmp_path, ann, match):

@@ -24,6 +24,7 @@ from ..clip import Clip
 from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, get_layout, register_layout
+from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from ..transforms import PreprocessConfig, preprocess
 
 if TYPE_CHECKING:
@@ -40,13 +41,6 @@ __all__ = [
     "pool_tokens",
     "pooled_dim",
 ]
-
-CONFIG_NAME = "config.json"
-WEIGHTS_NAME = "model.safetensors"
-
-
-class CheckpointError(ValueError):
-    """A checkpoint is corrupt or does not match the model it is loaded into."""
 
 
 # How frozen encoder features are read out of the (T, V) grid of per-token features:
