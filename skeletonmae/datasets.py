@@ -26,6 +26,7 @@ from .formats import (
     read_pyskl,
 )
 from .io.msrc12 import MSRC12_CLASSES, msrc12_gesture, parse_msrc12_name, read_msrc12
+from .io.penn_action import PENN_ACTION_CLASSES, read_penn_action, read_penn_action_label
 from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name, read_utd_mhad
 from .layouts import Layout, get_layout, load_layout
 
@@ -44,6 +45,7 @@ __all__ = [
     "ntu60",
     "ntu120",
     "open_dataset",
+    "penn_action",
     "pyskl",
     "utd_mhad",
 ]
@@ -547,6 +549,32 @@ def utd_mhad(root: str | Path) -> SkeletonDataset:
     )
 
 
+def penn_action(root: str | Path) -> SkeletonDataset:
+    """Penn Action 2-D keypoints (``labels/NNNN.mat``, 15 classes); split ``official``: the
+    files' own train flag (``official_train`` 1,258 clips, ``official_test`` 1,068). Needs scipy."""
+    root = Path(root)
+    d = _require_dir(root, "labels", "Penn Action")
+    files = sorted(d.glob("[0-9][0-9][0-9][0-9].mat"))
+    if not files:
+        raise FileNotFoundError(f"Penn Action: no NNNN.mat files under {d}")
+    samples, train = [], []
+    for f in files:
+        lab = read_penn_action_label(f)
+        samples.append(Sample(f, lab.label, f.stem))
+        train.append(lab.train)
+    splits = {
+        "official_train": [i for i, t in enumerate(train) if t],
+        "official_test": [i for i, t in enumerate(train) if not t],
+    }
+
+    def load(sample: Sample) -> Clip:
+        return read_penn_action(sample.path)
+
+    return SkeletonDataset(
+        "penn-action", root, "penn-action", list(PENN_ACTION_CLASSES), samples, splits, loader=load
+    )
+
+
 def msrc12(root: str | Path) -> SkeletonDataset:
     """MSRC-12 recordings (``P<k>_<i>_<j>_p<NN>.csv[.xz]``, one gesture repeated ~10 times each,
     labelled from its tagstream). It has no standard split; ``all`` is every recording (what
@@ -690,6 +718,7 @@ DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
     "folder": clip_folder,
     "utd-mhad": utd_mhad,
     "msrc-12": msrc12,
+    "penn-action": penn_action,
     "corpus": corpus,
 }
 

@@ -27,6 +27,7 @@ import numpy as np
 from .clip import Clip, ClipFormatError
 from .fileio import atomic_write
 from .io.msrc12 import read_msrc12
+from .io.penn_action import read_penn_action
 from .io.utd_mhad import read_utd_mhad
 from .layouts import Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, safe_load
@@ -587,11 +588,20 @@ FORMATS: dict[str, Reader] = {
     "pyskl": _read_pyskl,
     "msrc-12": lambda path, layout, convention: read_msrc12(path),
     "utd-mhad": lambda path, layout, convention: read_utd_mhad(path),
+    "penn-action": lambda path, layout, convention: read_penn_action(path),
 }
 # Formats whose files hold several clips, selected with ``load_clip(..., item=)``.
 _MULTI_CLIP_FORMATS = {"pyskl"}
 # Formats with a fixed joint order: ``layout=`` maps the clip onto that layout.
-_NATIVE_LAYOUT_FORMATS = {"nw-ucla", "msr-action3d", "ntu-rgbd", "utkinect", "msrc-12", "utd-mhad"}
+_NATIVE_LAYOUT_FORMATS = {
+    "nw-ucla",
+    "msr-action3d",
+    "ntu-rgbd",
+    "utkinect",
+    "msrc-12",
+    "utd-mhad",
+    "penn-action",
+}
 
 
 def _sniff_txt(path: Path) -> str | None:
@@ -621,6 +631,8 @@ def detect_format(path: Path) -> str:
         return "msrc-12"
     if name.endswith("_skeleton.mat"):
         return "utd-mhad"
+    if re.fullmatch(r"\d{4}\.mat", name):
+        return "penn-action"
     if name.endswith("_skeleton3d.txt"):
         return "msr-action3d"
     if name.startswith("joints_") and name.endswith(".txt"):

@@ -368,3 +368,31 @@ COCO_17 = _build(
         "right_leg": ["right_knee", "right_ankle"],
     },
 )
+
+# Penn Action's 13 annotated joints; names shared with coco-17 where they are the same joints.
+PENN_ACTION = _build(
+    "penn-action",
+    ["head"]
+    + [
+        f"{s}_{p}"
+        for p in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
+        for s in ("left", "right")
+    ],
+    {
+        **{f"{s}_shoulder": "head" for s in ("left", "right")},
+        **{f"{s}_elbow": f"{s}_shoulder" for s in ("left", "right")},
+        **{f"{s}_wrist": f"{s}_elbow" for s in ("left", "right")},
+        **{f"{s}_hip": f"{s}_shoulder" for s in ("left", "right")},
+        **{f"{s}_knee": f"{s}_hip" for s in ("left", "right")},
+        **{f"{s}_ankle": f"{s}_knee" for s in ("left", "right")},
+    },
+    ["left_hip", "right_hip"],
+    {
+        "head": ["head"],
+        "torso": ["left_shoulder", "right_shoulder", "left_hip", "right_hip"],
+        "left_arm": ["left_elbow", "left_wrist"],
+        "right_arm": ["right_elbow", "right_wrist"],
+        "left_leg": ["left_knee", "left_ankle"],
+        "right_leg": ["right_knee", "right_ankle"],
+    },
+)

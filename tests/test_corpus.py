@@ -229,3 +229,20 @@ def test_ntu_reader_on_real_files(data_root):
         )
         assert (head > hip).mean() > 0.5  # upright in most frames (some actions bend or fall)
     assert persons == {1, 2} and max(actions) > 60 and min(actions) <= 60
+
+
+def test_penn_action_official_split_2d_layout(data_root):
+    pytest.importorskip("scipy")
+    ds = open_dataset("penn-action", data_root / "penn-action")
+    train, test = ds.split("official_train"), ds.split("official_test")
+    assert (len(train), len(test)) == (1258, 1068) and len(ds.class_names) == 15
+    assert {s.label for s in test} == set(range(15))
+    clip = ds.load(test[0])
+    assert clip.layout == "penn-action" and clip.data.shape[-2:] == (13, 2)
+    assert ds.class_names[clip.label] == "baseball_pitch"
+    lay = get_layout("penn-action")
+    coco = get_layout("coco-17")
+    shared = [j for j in lay.joints if j in coco.joints]
+    assert len(shared) == 12 and lay.joints[0] == "head"  # all but the head are COCO's joints
+    y = clip.data[0, :, :, 1]  # pixels, y down: the head is above the ankles
+    assert (y[:, lay.index("head")] < y[:, lay.index("left_ankle")]).mean() > 0.9
