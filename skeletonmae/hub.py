@@ -19,9 +19,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
+from urllib.parse import urlsplit
 
 from . import zoo
 from .fileio import write_text_atomic
@@ -178,6 +180,10 @@ def _download(
 
     where = f"{repo_id}@{revision or 'main'}"
     paths = []
+    unreachable = None
+    if not local_files_only and not constants.is_offline_mode():
+        unreachable = _unreachable(constants.ENDPOINT)
+        local_files_only = unreachable is not None  # the cache only, without retrying for ~20 s
     for filename in zoo.MODEL_FILES:
         try:
             path = hf_hub_download(
@@ -198,7 +204,9 @@ def _download(
                 f"revision {revision!r} not found in Hub repository {repo_id!r}"
             ) from None
         except LocalEntryNotFoundError as e:
-            if local_files_only or constants.is_offline_mode():
+            if unreachable:
+                why = f"cannot reach {constants.ENDPOINT} ({unreachable})"
+            elif local_files_only or constants.is_offline_mode():
                 why = "offline (HF_HUB_OFFLINE=1 or local_files_only)"
             else:
                 cause = str(e.__cause__ or "no answer").splitlines()[0]
@@ -213,6 +221,18 @@ def _download(
             raise ModelNotFoundError(f"{filename} of {where}: {str(e).splitlines()[0]}") from None
         paths.append(Path(path))
     return paths[0], paths[1]
+
+
+def _unreachable(endpoint: str, timeout: float = 3.0) -> str | None:
+    """Why a TCP connection to the Hub endpoint cannot be made within ``timeout`` seconds, or
+    None when it can."""
+    url = urlsplit(endpoint)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            return None
+    except OSError as e:
+        return e.strerror or type(e).__name__
 
 
 # -- publishing ----------------------------------------------------------------------------------
