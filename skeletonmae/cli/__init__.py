@@ -1,28 +1,81 @@
-"""The ``skeletonmae`` command line: one click group; each module here adds its commands."""
+"""The ``skeletonmae`` command line: one click group, its commands listed explicitly, and one
+error path for all of them.
+
+Exit status: 0 success; 1 a user error (a bad file, model, dataset or argument value), reported
+as one ``Error: …`` line on stderr; 2 a usage error (unknown option, missing argument), also one
+line; 3 a bug in skeletonmae (the traceback, then a line saying so). Importing this module does
+not import PyTorch, so ``--help`` and ``--version`` answer at once.
+"""
 
 from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
 
 import click
 
 from .._version import __version__
 
-__all__ = ["main"]
+__all__ = ["USER_ERRORS", "main"]
+
+# Errors that mean "bad input" wherever they come from (ClipFormatError, CheckpointError,
+# ManifestError, the Hub client's not-found errors and unknown names are among their subclasses).
+USER_ERRORS = (OSError, ValueError, LookupError)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split()).strip("'\"")
+
+
+class _Group(click.Group):
+    """A click group whose every failure ends in one line and a documented exit status."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        if extra.pop("standalone_mode", True) is False:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx else "skeletonmae"
+            click.echo(f"Error: {_one_line(e.format_message())} (see `{where} --help`)", err=True)
+            sys.exit(2)
+        except click.ClickException as e:
+            click.echo(f"Error: {_one_line(e.format_message())}", err=True)
+            sys.exit(e.exit_code)
+        except BrokenPipeError:  # output piped into a reader that stopped (`| head`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except click.Abort:
+            click.echo("Error: aborted", err=True)
+            sys.exit(1)
+        except USER_ERRORS as e:
+            click.echo(f"Error: {_one_line(str(e) or type(e).__name__)}", err=True)
+            sys.exit(1)
+        except Exception:
+            traceback.print_exc()
+            click.echo(
+                "Error: this is a bug in skeletonmae, not in your input; please report it with "
+                "the traceback above",
+                err=True,
+            )
+            sys.exit(3)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="skeletonmae")
 def main() -> None:
     """Masked autoencoders for 3D skeleton action recognition: the SkeletonMAE model zoo."""
 
 
 def _register() -> None:
-    """Attach the commands of the sibling modules (imported here to keep `main` importable)."""
-    import importlib
-    import pkgutil
+    """Attach the commands of the sibling modules (they import torch only when run)."""
+    from . import train, viz, zoo
 
-    for mod in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{mod.name}")
-        for command in getattr(module, "COMMANDS", ()):
+    for module in (zoo, train, viz):
+        for command in module.COMMANDS:
             main.add_command(command)
 
 

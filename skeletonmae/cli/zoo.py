@@ -9,33 +9,14 @@ manifest file.
 
 from __future__ import annotations
 
-import functools
 import glob
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 __all__ = ["COMMANDS"]
-
-# Errors that mean "bad input" (ClipFormatError, CheckpointError, ManifestError, the Hub's
-# not-found errors and UnknownModelError are among their subclasses).
-USER_ERRORS = (OSError, ValueError, LookupError)
-
-
-def _user_errors(fn: Callable) -> Callable:
-    """Turn a user error into a one-line click error (exit status 1)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except USER_ERRORS as e:
-            raise click.ClickException(" ".join(str(e).split("\n"))) from None
-
-    return wrapper
 
 
 def _manifest():
@@ -57,7 +38,6 @@ def _metric(entry: dict[str, Any]) -> str:
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
-@_user_errors
 def list_models(as_json: bool) -> None:
     """The model zoo: name, architecture, dataset, metric and size of each checkpoint."""
     zoo = _manifest()
@@ -84,7 +64,6 @@ def list_models(as_json: bool) -> None:
 @click.command("info")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest entry as JSON.")
-@_user_errors
 def info(name: str, as_json: bool) -> None:
     """The manifest entry of zoo model NAME."""
     e = _manifest().get(name)
@@ -175,7 +154,7 @@ def _clips(
         try:
             clips.append(model.to_clip(f, layout=layout))
             kept.append(f)
-        except USER_ERRORS as e:
+        except (OSError, ValueError, LookupError) as e:  # the group's user errors
             msg = " ".join(str(e).split("\n"))
             msg = msg if str(f) in msg else f"{f}: {msg}"
             if not skip_errors:
@@ -216,7 +195,6 @@ _layout_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @_skip_errors_option
 @_batch_size_option
-@_user_errors
 def classify(
     paths: tuple[str, ...],
     model: str | None,
@@ -289,7 +267,6 @@ def classify(
     help="How token features are pooled [default: the model's]: mean of all tokens (D values), "
     "per joint over time (V·D), or per joint over each half of the clip (2·V·D).",
 )
-@_user_errors
 def extract(
     paths: tuple[str, ...],
     output: Path,
@@ -346,7 +323,6 @@ def extract(
     is_flag=True,
     help="After uploading a zoo model, record repo id and commit in the manifest.",
 )
-@_user_errors
 def push(
     name_or_path: str,
     repo_id: str,
@@ -416,7 +392,6 @@ def push(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Manifest to update [default: $SKELETONMAE_MANIFEST or the package's].",
 )
-@_user_errors
 def register(
     source: Path,
     name: str,
