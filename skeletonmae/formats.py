@@ -30,7 +30,7 @@ from .io.msrc12 import read_msrc12
 from .io.penn_action import read_penn_action
 from .io.utd_mhad import read_utd_mhad
 from .layouts import Layout, available_layouts, get_layout
-from .safe_pickle import UnsafePickleError, safe_load
+from .safe_pickle import UnsafePickleError, check_array_size, safe_load
 
 __all__ = [
     "FORMATS",
@@ -130,7 +130,27 @@ def array_to_clip(
     return Clip(a, layout.name, label=label, fps=fps, source=source)
 
 
+def _check_npy_header(f, source: str) -> None:
+    """Read a .npy header from ``f`` and refuse arrays over the size limit before loading them."""
+    try:
+        version = np.lib.format.read_magic(f)
+        read = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, _, dtype = read(f)
+    except (ValueError, OSError, EOFError) as e:
+        raise ClipFormatError(f"{source}: not a readable .npy array ({e})") from None
+    try:
+        check_array_size(shape, dtype, source=source)
+    except pickle.UnpicklingError as e:
+        raise ClipFormatError(str(e)) from None
+
+
 def _read_npy(path: Path, layout: Layout | None, convention: str | None) -> Clip:
+    with open(path, "rb") as f:
+        _check_npy_header(f, str(path))
     try:
         a = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as e:
@@ -140,6 +160,11 @@ def _read_npy(path: Path, layout: Layout | None, convention: str | None) -> Clip
 
 def _read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip:
     try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if member.endswith(".npy"):
+                    with archive.open(member) as f:
+                        _check_npy_header(f, f"{path} ({member})")
         with np.load(path, allow_pickle=False) as z:
             keys = list(z.keys())
             key = "data" if "data" in keys else (keys[0] if len(keys) == 1 else None)

@@ -19,7 +19,14 @@ from typing import IO, Any
 
 import numpy as np
 
-__all__ = ["SafeUnpickler", "UnsafePickleError", "safe_load", "safe_loads"]
+__all__ = [
+    "SafeUnpickler",
+    "UnsafePickleError",
+    "check_array_size",
+    "max_array_bytes",
+    "safe_load",
+    "safe_loads",
+]
 
 
 class UnsafePickleError(pickle.UnpicklingError):
@@ -43,6 +50,37 @@ def _latin1_encode(text: str, encoding: str = "utf-8", errors: str = "strict") -
     return text.encode("latin-1", errors)
 
 
+def max_array_bytes() -> int:
+    """The largest array a clip file may make us allocate: ``$SKELETONMAE_MAX_ARRAY_BYTES``, by
+    default 2 GiB (an hour of 2-person NTU skeletons at 30 fps is ~50 MB)."""
+    return int(os.environ.get("SKELETONMAE_MAX_ARRAY_BYTES", 2 << 30))
+
+
+def check_array_size(shape: Any, dtype: Any, *, source: str = "array") -> None:
+    """Refuse, before allocating it, an array larger than `max_array_bytes`."""
+    try:
+        dims = [int(d) for d in (shape if isinstance(shape, tuple | list) else (shape,))]
+        itemsize = np.dtype(dtype).itemsize
+    except (TypeError, ValueError) as e:
+        raise pickle.UnpicklingError(f"{source}: bad array shape or dtype ({e})") from None
+    if any(d < 0 for d in dims):
+        raise pickle.UnpicklingError(f"{source}: negative array shape {tuple(dims)}")
+    size = itemsize
+    for d in dims:
+        size *= d
+    if size > max_array_bytes():
+        raise pickle.UnpicklingError(
+            f"{source}: an array of shape {tuple(dims)} ({size / 2**30:.3g} GiB) exceeds the "
+            f"{max_array_bytes() / 2**30:.3g} GiB limit (SKELETONMAE_MAX_ARRAY_BYTES raises it)"
+        )
+
+
+def _bounded_ndarray(shape: Any, dtype: Any = float, *args: Any, **kwargs: Any) -> np.ndarray:
+    """``numpy.ndarray(shape, dtype, …)`` for a pickle, refusing oversized shapes."""
+    check_array_size(shape, dtype, source="pickled numpy.ndarray")
+    return np.ndarray(shape, dtype, *args, **kwargs)
+
+
 def _numpy_globals() -> dict[tuple[str, str], Any]:
     """The numpy callables that array and scalar pickles name, under numpy 1.x and 2.x modules.
 
@@ -51,12 +89,17 @@ def _numpy_globals() -> dict[tuple[str, str], Any]:
     reconstruct = np.zeros(1).__reduce__()[0]
     scalar = np.float64(0).__reduce__()[0]
     frombuffer = np.zeros(1).__reduce_ex__(5)[0]
+
+    def bounded_reconstruct(subtype: Any, shape: Any, dtype: Any) -> np.ndarray:
+        check_array_size(shape, dtype, source="pickled array")
+        return reconstruct(np.ndarray if subtype is _bounded_ndarray else subtype, shape, dtype)
+
     table: dict[tuple[str, str], Any] = {
-        ("numpy", "ndarray"): np.ndarray,
+        ("numpy", "ndarray"): _bounded_ndarray,
         ("numpy", "dtype"): np.dtype,
     }
     for core in ("numpy.core", "numpy._core"):
-        table[(f"{core}.multiarray", "_reconstruct")] = reconstruct
+        table[(f"{core}.multiarray", "_reconstruct")] = bounded_reconstruct
         table[(f"{core}.multiarray", "scalar")] = scalar
         table[(f"{core}.numeric", "_frombuffer")] = frombuffer
     return table
