@@ -165,6 +165,9 @@ def _read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip
                 if member.endswith(".npy"):
                     with archive.open(member) as f:
                         _check_npy_header(f, f"{path} ({member})")
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise ClipFormatError(f"{path}: not a readable .npz file ({e})") from None
+    try:
         with np.load(path, allow_pickle=False) as z:
             keys = list(z.keys())
             key = "data" if "data" in keys else (keys[0] if len(keys) == 1 else None)
@@ -688,6 +691,15 @@ def load_clip(
     """
     p = Path(path)
     if not p.is_file():
+        if p.is_symlink():
+            try:
+                p.resolve(strict=True)
+            except RuntimeError:
+                raise FileNotFoundError(f"{p}: a symbolic link loop, not a clip file") from None
+            except OSError:
+                raise FileNotFoundError(f"{p}: a broken symbolic link, not a clip file") from None
+        if p.exists():
+            raise FileNotFoundError(f"{p} is not a regular file")
         raise FileNotFoundError(f"no such clip file: {p}")
     if p.stat().st_size == 0:
         raise ClipFormatError(f"{p}: empty file")

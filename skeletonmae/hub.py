@@ -107,6 +107,11 @@ def _local_files(p: Path) -> tuple[Path, Path]:
         raise ModelNotFoundError(f"{p} is neither a model directory nor a .safetensors file")
     for f in (config, weights):
         if not f.is_file():
+            if (p / "metrics.jsonl").is_file() or (p / "checkpoint.pt").is_file():
+                raise ModelNotFoundError(
+                    f"{p} is a training run whose model/ has not been exported yet (the run did "
+                    "not finish: continue it with --resume)"
+                )
             raise ModelNotFoundError(f"{p}: missing {f.name}")
     return config, weights
 

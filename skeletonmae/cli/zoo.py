@@ -116,7 +116,7 @@ def _expand(patterns: tuple[str, ...]) -> list[Path]:
             raise click.ClickException(
                 f"{p} is a directory; pass clip files or a glob like '{p}/*.npy'"
             )
-        if p.exists():
+        if p.exists() or p.is_symlink():  # a broken link or loop: the reader says which
             files.append(p)
         elif glob.has_magic(pattern):
             matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..fileio import atomic_write
+from ..modelfiles import CheckpointError
 
 __all__ = ["load_checkpoint", "rng_state", "save_checkpoint", "set_rng_state"]
 
@@ -42,7 +43,15 @@ def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
+    """A training checkpoint; an unreadable or foreign file is a `CheckpointError`."""
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        raise RuntimeError(f"cannot resume from {path}: {e}") from None
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # torch raises many types for a bad file
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CheckpointError(
+            f"cannot resume from {path}: not a readable checkpoint ({first})"
+        ) from None
+    keys = {"epoch", "step", "model", "optimizer", "rng", "recipe"}
+    if not isinstance(state, dict) or not keys <= set(state):
+        raise CheckpointError(f"cannot resume from {path}: not a skeletonmae training checkpoint")
+    return state

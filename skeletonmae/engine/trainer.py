@@ -166,6 +166,11 @@ def run(
     dataset = open_dataset(recipe.dataset, data_root, **recipe.dataset_options)
     train_clips, skipped = dataset.load_split(recipe.train_split, warn=dd.main)
     eval_clips = dataset.load_split(recipe.eval_split, warn=dd.main)[0] if recipe.eval_split else []
+    if recipe.stage != "linear-probe" and len(train_clips) < recipe.batch_size * dd.world:
+        raise ValueError(
+            f"batch size {recipe.batch_size} exceeds the {len(train_clips)} training clips of "
+            f"{recipe.dataset} {recipe.train_split}"
+        )
     model = _build_model(recipe, dataset.class_names, output).to(dev)
     if dd.main:
         output.mkdir(parents=True, exist_ok=True)
@@ -215,6 +220,10 @@ def _check_output(output: Path, recipe: Recipe, *, resume: bool, overwrite: bool
     if resume and not (output / "checkpoint.pt").is_file():
         raise FileNotFoundError(
             f"--resume: {output / 'checkpoint.pt'} does not exist (no run to continue there)"
+        )
+    if resume:  # a bad or foreign checkpoint stops the run before anything is written
+        _check_resumable(
+            load_checkpoint(output / "checkpoint.pt"), recipe, output / "checkpoint.pt"
         )
     existing = [f for f in _RUN_FILES if (output / f).exists()]
     if existing and not (resume or overwrite):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, get_type_hints
 
 import numpy as np
 import torch
@@ -93,6 +94,11 @@ class ModelConfig:
     def __post_init__(self) -> None:
         if isinstance(self.preprocess, dict):
             self.preprocess = PreprocessConfig.from_dict(self.preprocess)
+        if self.num_classes < 0 or len(self.class_names) not in (0, self.num_classes):
+            raise ValueError(
+                f"num_classes must be >= 0 with as many class_names (or none), got "
+                f"{self.num_classes} and {len(self.class_names)} names"
+            )
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling {self.pooling!r} not in {POOLINGS}")
         if self.in_channels % len(self.preprocess.streams):
@@ -126,6 +132,10 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
+        """A config from its JSON form; unknown options and values of the wrong type are a
+        `ValueError` that names them."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a model config is a JSON object, got {type(d).__name__}")
         d = dict(d)
         arch = d.pop("arch", cls.arch)
         if arch != cls.arch:
@@ -134,14 +144,29 @@ class ModelConfig:
         unknown = sorted(set(d) - known)
         if unknown:
             raise ValueError(f"unknown {cls.__name__} options {unknown}")
+        hints = get_type_hints(cls)
+        for name, value in d.items():
+            hint = hints.get(name)
+            if hint is bool:
+                ok = isinstance(value, bool)
+            elif hint in _SCALARS:
+                ok = isinstance(value, _SCALARS[hint]) and not isinstance(value, bool)
+            else:
+                continue
+            if not ok:
+                raise ValueError(f"config option {name!r} must be {hint.__name__}, got {value!r}")
         return cls(**d)
 
 
 ARCHITECTURES: dict[str, type[SkeletonModel]] = {}
+# Field types checked when a config is read from JSON (an int is a valid float).
+_SCALARS: dict[Any, tuple[type, ...]] = {int: (int,), float: (int, float), str: (str,)}
 
 
 def config_from_dict(d: dict[str, Any]) -> ModelConfig:
     """Build the right config class from a config dict, by its ``arch``."""
+    if not isinstance(d, dict):
+        raise CheckpointError(f"a model config is a JSON object, got {type(d).__name__}")
     arch = d.get("arch")
     if arch not in ARCHITECTURES:
         raise CheckpointError(
@@ -319,7 +344,7 @@ class SkeletonModel(nn.Module):
                 with np.load(path, allow_pickle=False) as z:
                     if "layout" in z:
                         return None
-            except (ValueError, OSError, EOFError):
+            except (ValueError, OSError, EOFError, zipfile.BadZipFile):
                 return None
         return self.config.layout
 
