@@ -34,7 +34,8 @@ def check_clip_array(data: np.ndarray, *, source: str, num_joints: int | None = 
         raise ClipFormatError(f"{source}: expected 2 or 3 coordinates per joint, got {c}")
     if num_joints is not None and v != num_joints:
         raise ClipFormatError(f"{source}: found {v} joints, expected {num_joints}")
-    data = data.astype(np.float32, copy=False)
+    with np.errstate(over="ignore"):  # overflow becomes inf, refused just below
+        data = data.astype(np.float32, copy=False)
     if not np.isfinite(data).all():
         bad = int((~np.isfinite(data)).sum())
         raise ClipFormatError(

@@ -9,6 +9,8 @@ others are augmented passes (crop-resize, rotation) over the training clips.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -84,24 +86,25 @@ def fit_probe(
     weight_decay: float = 0.0,
     label_smoothing: float = 0.0,
     seed: int = 0,
+    generator: torch.Generator | None = None,
 ) -> float:
     """Train ``head`` on cached (N, F) features with SGD and a per-step cosine schedule; returns
-    the last mini-batch loss."""
+    the last mini-batch loss. Mini-batch order comes from ``generator`` (default: seeded by
+    ``seed``)."""
     optimizer = torch.optim.SGD(
         head.parameters(), lr=lr, momentum=momentum, nesterov=True, weight_decay=weight_decay
     )
-    g = torch.Generator().manual_seed(seed)
+    g = generator or torch.Generator().manual_seed(seed)
     n = len(feats)
     steps = max(n // batch_size, 1)
-    total = epochs * steps
     loss = torch.tensor(float("nan"))
     for epoch in range(epochs):
         head.train()
         order = torch.randperm(n, generator=g).to(feats.device)
         for i in range(steps):
-            t = (epoch * steps + i) / total
+            t = min((epoch + i / steps) / epochs, 1.0)
             for group in optimizer.param_groups:
-                group["lr"] = min_lr + (lr - min_lr) * 0.5 * (1 + np.cos(np.pi * t))
+                group["lr"] = min_lr + (lr - min_lr) * 0.5 * (1 + math.cos(math.pi * t))
             idx = order[i * batch_size : (i + 1) * batch_size]
             loss = F.cross_entropy(head(feats[idx]), labels[idx], label_smoothing=label_smoothing)
             optimizer.zero_grad(set_to_none=True)

@@ -426,7 +426,7 @@ def _linear_probe(
         momentum=recipe.momentum,
         weight_decay=recipe.weight_decay,
         label_smoothing=recipe.label_smoothing,
-        seed=recipe.seed,
+        generator=_seeded(recipe.seed, 0),
     )
     model.eval()
     for p in model.parameters():
