@@ -88,6 +88,7 @@ def test_utd_mhad_reader_layout_and_split(data_root):
     assert (kin[:, lay.index("left_foot"), 1] < kin[:, lay.index("left_knee"), 1]).mean() > 0.9
 
 
+@pytest.mark.slow  # reads all of MSRC-12 (~20 s)
 def test_corpus_excludes_every_test_split_and_windows_long_recordings(data_root):
     pytest.importorskip("scipy")
     ds = open_dataset("corpus", data_root, sources=CORPUS)
