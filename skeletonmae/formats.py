@@ -101,7 +101,8 @@ def array_to_clip(
             if len(fits) != 1:
                 raise ClipFormatError(
                     f"{source}: shape {a.shape} is ambiguous between (M, T, V, C) and "
-                    "(C, T, V, M); pass format='mtvc' or format='ctvm'"
+                    "(C, T, V, M); save it as an .npz with a 'format' entry ('mtvc' or 'ctvm'), "
+                    "or pass format= to load_clip"
                     if fits
                     else f"{source}: shape {a.shape} has neither 2-3 coordinates last "
                     "(M, T, V, C) nor first (C, T, V, M)"
@@ -668,8 +669,10 @@ def detect_format(path: Path) -> str:
     if name.endswith(".txt") and (fmt := _sniff_txt(path)):
         return fmt
     raise ClipFormatError(
-        f"{path}: cannot tell the clip format from the file name or its first line; pass "
-        f"format= one of {', '.join(sorted(FORMATS))}"
+        f"{path}: cannot tell the clip format from the file name or its first line; expected "
+        ".npy, .npz, .json, .skeleton, .pkl, .csv[.xz], *_skeleton.mat, NNNN.mat or "
+        "*_skeleton3D.txt (in Python, load_clip(path, format=...) takes one of "
+        f"{', '.join(sorted(FORMATS))})"
     )
 
 

@@ -233,3 +233,15 @@ def test_classify_with_the_bundled_default_model(monkeypatch):
     assert r.exit_code == 0, r.output
     (result,) = json.loads(r.stdout)["results"]
     assert len(result["predictions"]) == min(5, len(zoo.get_entry(default)["class_names"]))
+
+
+def test_millimetre_clips_are_warned_about_and_converted_with_units(env, tmp_path):
+    c0 = env["clips"][0]
+    mm = tmp_path / "mm.npy"
+    np.save(mm, np.load(c0) * 1000)
+    r = run("classify", mm, "--top-k", "1")
+    assert r.exit_code == 0 and "look like millimetres" in r.stderr
+    r = run("classify", mm, "--top-k", "1", "--units", "mm")
+    assert r.exit_code == 0 and "millimetres" not in r.stderr
+    plain = run("classify", c0, "--top-k", "1")
+    assert r.stdout.splitlines()[-1] == plain.stdout.splitlines()[-1]

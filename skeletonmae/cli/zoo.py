@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -145,14 +146,23 @@ def _load(model: str | None, *, encoder: bool = False):
 
 
 def _clips(
-    model, files: list[Path], layout: str | None, *, skip_errors: bool = False
+    model,
+    files: list[Path],
+    layout: str | None,
+    *,
+    skip_errors: bool = False,
+    units: str | None = None,
 ) -> tuple[list, list[Path]]:
     """Read every clip first, so that a bad file stops the command before any output; with
     ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files)."""
     clips, kept = [], []
     for f in files:
         try:
-            clips.append(model.to_clip(f, layout=layout))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                clips.append(model.to_clip(f, layout=layout, units=units))
+            for w in caught:
+                click.echo(f"Warning: {w.message}", err=True)
             kept.append(f)
         except (OSError, ValueError, LookupError) as e:  # the group's user errors
             msg = " ".join(str(e).split("\n"))
@@ -169,6 +179,12 @@ _skip_errors_option = click.option(
     "--skip-errors",
     is_flag=True,
     help="Report unreadable clips on stderr and process the others (exit status 1 if any failed).",
+)
+_units_option = click.option(
+    "--units",
+    type=click.Choice(["m", "cm", "mm"]),
+    help="Units of 3-D clip coordinates, converted to the metres models expect [default: "
+    "metres, with a warning when the scale looks like mm or cm].",
 )
 _batch_size_option = click.option(
     "--batch-size", type=click.IntRange(min=1), default=64, show_default=True
@@ -195,6 +211,7 @@ _layout_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @_skip_errors_option
 @_batch_size_option
+@_units_option
 def classify(
     paths: tuple[str, ...],
     model: str | None,
@@ -203,6 +220,7 @@ def classify(
     as_json: bool,
     skip_errors: bool,
     batch_size: int,
+    units: str | None,
 ) -> None:
     """Top-k actions of each clip in PATHS (files or globs: .npy, .npz, NW-UCLA .json, ...)."""
     files = _expand(paths)
@@ -211,7 +229,7 @@ def classify(
         raise click.ClickException(
             f"{name!r} is a pre-trained encoder without a classifier; use `skeletonmae extract`"
         )
-    clips, good = _clips(net, files, layout, skip_errors=skip_errors)
+    clips, good = _clips(net, files, layout, skip_errors=skip_errors, units=units)
     failed = len(files) - len(good)
     files = good
     results = net.classify_batch(clips, top_k=top_k, batch_size=batch_size)
@@ -261,6 +279,7 @@ def classify(
 @_layout_option
 @_skip_errors_option
 @_batch_size_option
+@_units_option
 @click.option(
     "--pooling",
     type=click.Choice(["mean", "joints", "joints-time"]),
@@ -274,6 +293,7 @@ def extract(
     layout: str | None,
     skip_errors: bool,
     batch_size: int,
+    units: str | None,
     pooling: str | None,
 ) -> None:
     """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy."""
@@ -285,7 +305,7 @@ def extract(
         raise click.ClickException(f"{output}: the output must be a .npz or .npy file")
     files = _expand(paths)
     net, name = _load(model, encoder=True)
-    clips, good = _clips(net, files, layout, skip_errors=skip_errors)
+    clips, good = _clips(net, files, layout, skip_errors=skip_errors, units=units)
     failed, files = len(files) - len(good), good
     stems = [f.stem for f in files]
     dupes = sorted({s for s in stems if stems.count(s) > 1})

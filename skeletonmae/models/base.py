@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, get_type_hints
 
@@ -176,6 +177,7 @@ def config_from_dict(d: dict[str, Any]) -> ModelConfig:
 
 
 ClipLike = str | os.PathLike | Clip | np.ndarray
+UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}  # factor to metres
 
 
 def _check_finite(values: torch.Tensor, what: str) -> None:
@@ -322,8 +324,13 @@ class SkeletonModel(nn.Module):
     def device(self) -> torch.device:
         return next(self.parameters()).device
 
-    def to_clip(self, clip: ClipLike, *, layout: str | None = None) -> Clip:
-        """Read a path / array / `Clip` and map it onto this model's layout."""
+    def to_clip(
+        self, clip: ClipLike, *, layout: str | None = None, units: str | None = None
+    ) -> Clip:
+        """Read a path / array / `Clip` and map it onto this model's layout. ``units`` (``m``,
+        ``cm`` or ``mm``) converts 3-D coordinates to metres, what the zoo's models were trained
+        on; without it, a 3-D file or array whose scale looks like millimetres or centimetres is
+        warned about."""
         if isinstance(clip, Clip):
             c = clip
         elif isinstance(clip, np.ndarray):
@@ -334,7 +341,22 @@ class SkeletonModel(nn.Module):
                 c = load_clip(p, layout=self._guess_layout(p))
             else:
                 c = load_clip(p, layout=layout)
-        return c.to_layout(self.config.layout)
+        c = c.to_layout(self.config.layout)
+        if units is not None:
+            if units not in UNITS:
+                raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}")
+            return replace(c, data=c.data * np.float32(UNITS[units]))
+        if not isinstance(clip, Clip) and c.data.shape[-1] == 3 and self.config.coord_channels == 3:
+            tracked = c.data[np.abs(c.data).sum(axis=-1) > 0]
+            scale = float(np.median(np.abs(tracked))) if tracked.size else 0.0
+            if scale > 20:
+                warnings.warn(
+                    f"{c.source or 'clip'}: coordinates around {scale:.0f} look like "
+                    "millimetres or centimetres; the model expects metres (pass units='mm' / "
+                    "--units mm)",
+                    stacklevel=2,
+                )
+        return c
 
     def _guess_layout(self, path: Path) -> str | None:
         """Arrays without a stated layout are read in the model's layout when the joint count
