@@ -357,8 +357,9 @@ class SkeletonMAE(SkeletonModel):
     def pretrain_loss(
         self, x: torch.Tensor, generator: torch.Generator | None = None
     ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Masked reconstruction: MSE on masked tokens only. Returns (loss, extras) with
-        ``pred``, ``target`` and ``mask`` in extras."""
+        """Masked reconstruction: MSE on masked tokens only, plus ``invariance_weight`` times
+        the cross-view agreement when it is on. Returns (loss, extras) with ``pred``, ``target``
+        and ``mask`` in extras (and ``reconstruction`` / ``agreement`` with the term on)."""
         if self.decoder is None:
             raise RuntimeError("this model has no decoder (decoder_depth=0): it cannot pre-train")
         self._check_input(x)
@@ -380,7 +381,7 @@ class SkeletonMAE(SkeletonModel):
                 c.invariance_temperature,
             )
             extras.update(reconstruction=loss.detach(), agreement=agreement.detach())
-            loss = loss + self.config.invariance_weight * agreement
+            loss = loss + c.invariance_weight * agreement
         return loss, extras
 
     # -- fine-tuning helpers --------------------------------------------------------------------
