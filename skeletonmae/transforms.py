@@ -159,12 +159,18 @@ def random_rotate(data: np.ndarray, max_angle: float, rng: np.random.Generator) 
 
 
 def rotate_batch(x: torch.Tensor, max_angle: float, generator: torch.Generator | None = None):
-    """Batched torch rotation of (N, 3, T, V, M) by independent random angles per sample."""
-    if x.shape[1] != 3:
-        raise ValueError(f"rotate_batch needs 3 coordinates on dim 1, got shape {tuple(x.shape)}")
+    """Batched torch rotation of (N, 3·S, …) by independent random angles (up to ``max_angle``
+    radians about x, y and z) per sample. Dim 1 holds S streams of 3 coordinates (joints, bones,
+    motion: all linear in the coordinates), each turned by the sample's rotation; any trailing
+    dims (T, V[, M]) follow."""
+    if x.ndim < 2 or x.shape[1] == 0 or x.shape[1] % 3:
+        raise ValueError(
+            f"rotate_batch needs 3 coordinates (per stream) on dim 1, got shape {tuple(x.shape)}"
+        )
     angles = (torch.rand(x.shape[0], 3, generator=generator) * 2 - 1) * max_angle
     r = torch.from_numpy(rotation_matrices(angles.double().numpy())).to(x)
-    return torch.einsum("nij,njtvm->nitvm", r, x)
+    streams = x.reshape(x.shape[0], -1, 3, *x.shape[2:])
+    return torch.einsum("nij,nsj...->nsi...", r, streams).reshape(x.shape)
 
 
 def skeleton_streams(data: np.ndarray, streams: tuple[str, ...], layout: Layout) -> np.ndarray:

@@ -31,8 +31,9 @@ from torch import nn
 
 from .. import masking
 from ..layouts import get_layout
+from ..transforms import rotate_batch
 from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
-from .layers import info_nce, projector, rotate_streams
+from .layers import info_nce, projector
 
 __all__ = [
     "STRL",
@@ -464,7 +465,7 @@ class GraphSkeletonMAE(SkeletonModel):
         extras = {"pred": pred, "target": target, "mask": mask.reshape(b, t * v)}
         if self.projector is not None and b > 1 and c.coord_channels == 3:
             masked = codes.mean(dim=(1, 2))
-            other = self.encoder(rotate_streams(flat, c.invariance_rotate, generator))
+            other = self.encoder(rotate_batch(flat, c.invariance_rotate, generator))
             agreement = info_nce(
                 self.projector(masked),
                 self.projector(other.mean(dim=(1, 2))),

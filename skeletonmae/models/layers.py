@@ -1,16 +1,13 @@
-"""Parts both systems share: the projector and loss of the cross-view agreement term, and the
-random rotation that makes its second view."""
+"""Parts both systems share: the projector and loss of the cross-view agreement term (its second
+view comes from `skeletonmae.transforms.rotate_batch`)."""
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from einops import rearrange
 from torch import nn
 
-from ..transforms import rotation_matrices
-
-__all__ = ["info_nce", "projector", "rotate_streams"]
+__all__ = ["info_nce", "projector"]
 
 
 def projector(dim: int, out_dim: int) -> nn.Module:
@@ -18,18 +15,6 @@ def projector(dim: int, out_dim: int) -> nn.Module:
     return nn.Sequential(
         nn.Linear(dim, 2 * dim), nn.BatchNorm1d(2 * dim), nn.GELU(), nn.Linear(2 * dim, out_dim)
     )
-
-
-def rotate_streams(
-    x: torch.Tensor, max_angle: float, generator: torch.Generator | None = None
-) -> torch.Tensor:
-    """(B, C, T, V) with C = 3 · streams, each sample turned by its own random rotation of up to
-    ``max_angle`` radians about x, y and z, every 3-channel stream alike (joints, bones and
-    motion are linear in the coordinates, so they stay consistent)."""
-    angles = (torch.rand(x.shape[0], 3, generator=generator) * 2 - 1) * max_angle
-    r = torch.from_numpy(rotation_matrices(angles.double().numpy())).to(x)
-    streams = rearrange(x, "b (s k) t v -> b s k t v", k=3)
-    return rearrange(torch.einsum("bij,bsjtv->bsitv", r, streams), "b s k t v -> b (s k) t v")
 
 
 def info_nce(za: torch.Tensor, zb: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -14,9 +14,9 @@ from einops import rearrange
 from torch import nn
 
 from .. import masking
-from ..transforms import PreprocessConfig
+from ..transforms import PreprocessConfig, rotate_batch
 from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
-from .layers import info_nce, projector, rotate_streams
+from .layers import info_nce, projector
 
 __all__ = [
     "MASK_STRATEGIES",
@@ -374,7 +374,7 @@ class SkeletonMAE(SkeletonModel):
         loss = (per_token * m.mask).sum() / m.mask.sum().clamp_min(1.0)
         extras = {"pred": pred, "target": target, "mask": m.mask}
         if self.projector is not None and len(flat) > 1 and c.coord_channels == 3:
-            other = self.encoder(rotate_streams(flat, c.invariance_rotate, generator))
+            other = self.encoder(rotate_batch(flat, c.invariance_rotate, generator))
             agreement = info_nce(
                 self.projector(latent.mean(dim=1)),
                 self.projector(other.mean(dim=1)),
