@@ -81,6 +81,12 @@ class Layout:
         """(child, parent) pairs, 0-based."""
         return [(i, p) for i, p in enumerate(self.parents) if p >= 0]
 
+    @property
+    def parent_index(self) -> np.ndarray:
+        """(V,) index of each joint's parent, the root pointing at itself: ``x - x[...,
+        parent_index, :]`` gives every joint's bone vector, zero at the root, in numpy or torch."""
+        return np.array([p if p >= 0 else i for i, p in enumerate(self.parents)], dtype=np.int64)
+
     def adjacency(self) -> np.ndarray:
         """Symmetric 0/1 bone adjacency (V, V) without self loops."""
         a = np.zeros((self.num_joints, self.num_joints), dtype=np.float32)

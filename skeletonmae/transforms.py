@@ -183,10 +183,7 @@ def skeleton_streams(data: np.ndarray, streams: tuple[str, ...], layout: Layout)
         if name == "joint":
             out.append(data)
         elif name == "bone":
-            bone = np.zeros_like(data)
-            for child, parent in layout.bones:
-                bone[:, :, child] = data[:, :, child] - data[:, :, parent]
-            out.append(bone)
+            out.append(data - data[:, :, layout.parent_index])
         elif name == "motion":
             motion = np.zeros_like(data)
             motion[:, :-1] = data[:, 1:] - data[:, :-1]

@@ -346,6 +346,8 @@ class GraphSkeletonMAE(SkeletonModel):
             if self.decoder is not None and c.invariance_weight > 0
             else None
         )
+        parents = torch.from_numpy(get_layout(c.layout).parent_index)
+        self.register_buffer("parent_index", parents, persistent=False)
         self.strl = STRL(c) if c.num_classes and c.head == "strl" else None
         self.head = self._make_head() if c.num_classes else None
 
@@ -482,10 +484,7 @@ class GraphSkeletonMAE(SkeletonModel):
         coords = rearrange(x[:, : self.config.coord_channels], "b c t v -> b t v c")
         if self.config.target == "coords":
             return coords
-        bone = torch.zeros_like(coords)
-        for child, parent in get_layout(self.config.layout).bones:
-            bone[:, :, child] = coords[:, :, child] - coords[:, :, parent]
-        return bone
+        return coords - coords[:, :, self.parent_index]
 
     # -- fine-tuning helpers --------------------------------------------------------------------
     def layer_id(self, name: str) -> int:
