@@ -25,9 +25,9 @@ from .formats import (
     pyskl_annotation_to_clip,
     read_pyskl,
 )
-from .io.msrc12 import MSRC12_CLASSES, msrc12_gesture, parse_msrc12_name, read_msrc12
-from .io.penn_action import PENN_ACTION_CLASSES, read_penn_action, read_penn_action_label
-from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name, read_utd_mhad
+from .io.msrc12 import MSRC12_CLASSES, msrc12_gesture, parse_msrc12_name
+from .io.penn_action import PENN_ACTION_CLASSES, read_penn_action_label
+from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name
 from .layouts import Layout, get_layout, load_layout
 
 __all__ = [
@@ -193,12 +193,13 @@ def msr_action3d(root: str | Path) -> SkeletonDataset:
             )
         a, s, _ = (int(x) for x in m.groups())
         samples.append(Sample(f, a - 1, f.stem.removesuffix("_skeleton3D"), subject=s))
-    splits = {
-        "xsub_train": [i for i, s in enumerate(samples) if s.subject % 2 == 1],
-        "xsub_test": [i for i, s in enumerate(samples) if s.subject % 2 == 0],
-    }
     return SkeletonDataset(
-        "msr-action3d", root, "msr-action3d", list(MSR_ACTION3D_CLASSES), samples, splits
+        "msr-action3d",
+        root,
+        "msr-action3d",
+        list(MSR_ACTION3D_CLASSES),
+        samples,
+        _odd_even_subjects(samples),
     )
 
 
@@ -385,6 +386,15 @@ def _where(samples: list[Sample], keep: Callable[[Sample], bool]) -> list[int]:
     return [i for i, s in enumerate(samples) if keep(s)]
 
 
+def _odd_even_subjects(samples: list[Sample]) -> dict[str, list[int]]:
+    """The cross-subject protocol of MSR Action3D, UTD-MHAD (and our MSRC-12 split): odd
+    subjects train (``xsub_train``), even ones test (``xsub_test``)."""
+    return {
+        "xsub_train": _where(samples, lambda s: s.subject % 2 == 1),
+        "xsub_test": _where(samples, lambda s: s.subject % 2 == 0),
+    }
+
+
 def ntu60(
     root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
 ) -> SkeletonDataset:
@@ -536,16 +546,8 @@ def utd_mhad(root: str | Path) -> SkeletonDataset:
         if name is None or not 1 <= name[0] <= len(UTD_MHAD_CLASSES):
             raise ClipFormatError(f"{f}: not a UTD-MHAD file name (a<1..27>_s<S>_t<R>_skeleton)")
         samples.append(Sample(f, name[0] - 1, f.stem.removesuffix("_skeleton"), subject=name[1]))
-    splits = {
-        "xsub_train": _where(samples, lambda s: s.subject % 2 == 1),
-        "xsub_test": _where(samples, lambda s: s.subject % 2 == 0),
-    }
-
-    def load(sample: Sample) -> Clip:
-        return read_utd_mhad(sample.path)
-
     return SkeletonDataset(
-        "utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, splits, loader=load
+        "utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, _odd_even_subjects(samples)
     )
 
 
@@ -566,12 +568,8 @@ def penn_action(root: str | Path) -> SkeletonDataset:
         "official_train": [i for i, t in enumerate(train) if t],
         "official_test": [i for i, t in enumerate(train) if not t],
     }
-
-    def load(sample: Sample) -> Clip:
-        return read_penn_action(sample.path)
-
     return SkeletonDataset(
-        "penn-action", root, "penn-action", list(PENN_ACTION_CLASSES), samples, splits, loader=load
+        "penn-action", root, "penn-action", list(PENN_ACTION_CLASSES), samples, splits
     )
 
 
@@ -593,18 +591,8 @@ def msrc12(root: str | Path) -> SkeletonDataset:
         if performer is None:
             raise ClipFormatError(f"{f}: not an MSRC-12 file name (P<k>_<i>_<j>_p<NN>.csv)")
         samples.append(Sample(f, msrc12_gesture(f), f.name.split(".")[0], subject=performer))
-    splits = {
-        "all": list(range(len(samples))),
-        "xsub_train": _where(samples, lambda s: s.subject % 2 == 1),
-        "xsub_test": _where(samples, lambda s: s.subject % 2 == 0),
-    }
-
-    def load(sample: Sample) -> Clip:
-        return read_msrc12(sample.path)
-
-    return SkeletonDataset(
-        "msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits, loader=load
-    )
+    splits = {"all": list(range(len(samples))), **_odd_even_subjects(samples)}
+    return SkeletonDataset("msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits)
 
 
 @dataclass(frozen=True)
@@ -665,7 +653,7 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
     summary: dict[str, dict] = {}
     for spec in specs:
         ds = open_dataset(spec.dataset, root / spec.root)
-        frames, read, skipped = 0, 0, []
+        frames, read, skipped, first = 0, 0, [], len(clips)
         for sample in ds.split(spec.split):
             try:
                 mapped = ds.load(sample).to_layout(lay.name)
@@ -688,7 +676,7 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
         summary[f"{spec.dataset}:{spec.split}"] = {
             "clips": read,
             "frames": frames,
-            "windows": len(clips) - sum(v["windows"] for v in summary.values()),
+            "windows": len(clips) - first,
             "window": spec.window,
             "stride": (spec.stride or spec.window // 2) if spec.window else None,
             "skipped": len(skipped),

@@ -47,6 +47,20 @@ MSRC12_CLASSES = [
 ]
 _TICKS_PER_CSV_UNIT = 49.875
 _NAME = re.compile(r"P(\d+)_(\d+)_(\d+)(A?)_p(\d+)$")
+_TAG = re.compile(r"\s*(\d+)\s*;\s*G(\d+)\b")  # "tick;G<k> name"
+
+
+def _tags_path(path: str | Path) -> Path:
+    """The ``.tagstream`` that belongs beside a recording's CSV."""
+    return Path(path).parent / (Path(path).name.split(".")[0] + ".tagstream")
+
+
+def _tag(line: str) -> tuple[int, int] | None:
+    """(tick, 0-based gesture) of a tagstream line, or None when it is not one."""
+    m = _TAG.match(line)
+    if not m or not 1 <= int(m.group(2)) <= len(MSRC12_CLASSES):
+        return None
+    return int(m.group(1)), int(m.group(2)) - 1
 
 
 class ActionPoint(NamedTuple):
@@ -66,14 +80,11 @@ def parse_msrc12_name(path: str | Path) -> int | None:
 def msrc12_gesture(path: str | Path) -> int:
     """The 0-based gesture of a recording, from the first tag of the ``.tagstream`` beside it
     (-1 when there is none)."""
-    tags = Path(path).parent / (Path(path).name.split(".")[0] + ".tagstream")
+    tags = _tags_path(path)
     if not tags.is_file():
         return -1
-    for line in tags.read_text(errors="replace").splitlines()[1:]:
-        m = re.match(r"\s*\d+\s*;\s*G(\d+)\b", line)
-        if m and 1 <= int(m.group(1)) <= len(MSRC12_CLASSES):
-            return int(m.group(1)) - 1
-    return -1
+    found = (_tag(line) for line in tags.read_text(errors="replace").splitlines()[1:])
+    return next((tag[1] for tag in found if tag), -1)
 
 
 def read_msrc12_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
@@ -99,12 +110,11 @@ def read_msrc12_tags(path: str | Path, timestamps: np.ndarray) -> list[ActionPoi
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
-        m = re.match(r"\s*(\d+)\s*;\s*G(\d+)\b", line)
-        if not m or not 1 <= int(m.group(2)) <= len(MSRC12_CLASSES):
+        tag = _tag(line)
+        if tag is None:
             raise ClipFormatError(f"{path}, line {n}: expected 'tick;G<1..12> name', got {line!r}")
-        t = int(m.group(1)) / _TICKS_PER_CSV_UNIT
-        frame = int(np.abs(timestamps - t).argmin())
-        points.append(ActionPoint(frame, int(m.group(2)) - 1))
+        frame = int(np.abs(timestamps - tag[0] / _TICKS_PER_CSV_UNIT).argmin())
+        points.append(ActionPoint(frame, tag[1]))
     return points
 
 
@@ -112,15 +122,12 @@ def read_msrc12(path: str | Path) -> Clip:
     """One whole recording as a `Clip` in `kinect-v1` (leading frames without a skeleton
     dropped); its label is the gesture of its tagstream when one lies beside it."""
     path = Path(path)
-    timestamps, joints = read_msrc12_csv(path)
+    _, joints = read_msrc12_csv(path)
     tracked = np.flatnonzero(np.abs(joints).sum(axis=(1, 2)) > 0)
     if not len(tracked):
         raise ClipFormatError(f"{path}: no frame holds a skeleton")
-    label = None
-    tags = path.parent / (path.name.split(".")[0] + ".tagstream")
-    if tags.is_file():
-        labels = {p.label for p in read_msrc12_tags(tags, timestamps)}
-        label = labels.pop() if len(labels) == 1 else None
+    gesture = msrc12_gesture(path)
+    label = gesture if gesture >= 0 else None
     return Clip(
         joints[tracked[0] :][None], "kinect-v1", label=label, fps=MSRC12_FPS, source=str(path)
     )

@@ -54,10 +54,7 @@ def _loadmat(path: Path, names: list[str]) -> dict:
         raise ClipFormatError(f"{path}: not a readable MATLAB file ({e})") from None
 
 
-def read_penn_action_label(path: str | Path) -> PennActionLabel:
-    """Class and split of one ``labels/NNNN.mat`` (without reading its coordinates)."""
-    path = Path(path)
-    d = _loadmat(path, ["action", "train"])
+def _label(d: dict, path: Path) -> PennActionLabel:
     try:
         action = str(np.asarray(d["action"]).ravel()[0]).strip()
         train = int(np.asarray(d["train"]).ravel()[0])
@@ -70,15 +67,21 @@ def read_penn_action_label(path: str | Path) -> PennActionLabel:
     return PennActionLabel(PENN_ACTION_CLASSES.index(action), train == 1)
 
 
+def read_penn_action_label(path: str | Path) -> PennActionLabel:
+    """Class and split of one ``labels/NNNN.mat`` (without reading its coordinates)."""
+    path = Path(path)
+    return _label(_loadmat(path, ["action", "train"]), path)
+
+
 def read_penn_action(path: str | Path) -> Clip:
     """One ``labels/NNNN.mat`` as a 2-D `Clip` in the `penn-action` layout (pixels, y down)."""
     path = Path(path)
-    d = _loadmat(path, ["x", "y"])
+    d = _loadmat(path, ["x", "y", "action", "train"])
     x, y = d.get("x"), d.get("y")
     if x is None or y is None or np.shape(x) != np.shape(y) or np.ndim(x) != 2:
         raise ClipFormatError(f"{path}: expected variables x and y of one shape (T, 13)")
     if np.shape(x)[1] != 13:
         raise ClipFormatError(f"{path}: found {np.shape(x)[1]} joints, expected 13")
     data = np.stack([x, y], axis=-1).astype(np.float32)[None]
-    label = read_penn_action_label(path).label
+    label = _label(d, path).label
     return Clip(data, "penn-action", label=label, fps=30.0, source=str(path))
