@@ -156,7 +156,7 @@ def run(
     ``overwrite``; otherwise it is an error, so that no run is clobbered by accident."""
     start = time.time()
     output = Path(output)
-    _check_output(output, recipe, resume=resume, overwrite=overwrite)
+    checkpoint = _check_output(output, recipe, resume=resume, overwrite=overwrite)
     dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     dd = _init_distributed(dev)
     if dev.type == "cuda" and dd.world > 1:
@@ -177,9 +177,9 @@ def run(
         write_json_atomic(output / "recipe.json", recipe.to_dict())
 
     if recipe.stage == "linear-probe":
-        history = _linear_probe(model, recipe, train_clips, dd, progress)
+        history = _linear_probe(model, recipe, train_clips)
     else:
-        history = _train(model, recipe, train_clips, output, dd, resume, progress)
+        history = _train(model, recipe, train_clips, output, dd, checkpoint, progress)
 
     if dd.world > 1:
         history["replica_sha256"] = _agree_across_ranks(model)
@@ -210,9 +210,12 @@ def run(
 _RUN_FILES = ("checkpoint.pt", "metrics.jsonl", "results.json")
 
 
-def _check_output(output: Path, recipe: Recipe, *, resume: bool, overwrite: bool) -> None:
+def _check_output(
+    output: Path, recipe: Recipe, *, resume: bool, overwrite: bool
+) -> dict[str, Any] | None:
     """Refuse to clobber an existing run, or to resume one that cannot be resumed; remove the
-    temporary files a killed run left behind."""
+    temporary files a killed run left behind. Returns the checkpoint to resume from (read and
+    checked here, before anything is written), or None."""
     if resume and overwrite:
         raise ValueError("--resume continues a run and --overwrite starts it again: pass one")
     if resume and recipe.stage == "linear-probe":
@@ -221,10 +224,10 @@ def _check_output(output: Path, recipe: Recipe, *, resume: bool, overwrite: bool
         raise FileNotFoundError(
             f"--resume: {output / 'checkpoint.pt'} does not exist (no run to continue there)"
         )
+    checkpoint = None
     if resume:  # a bad or foreign checkpoint stops the run before anything is written
-        _check_resumable(
-            load_checkpoint(output / "checkpoint.pt"), recipe, output / "checkpoint.pt"
-        )
+        checkpoint = load_checkpoint(output / "checkpoint.pt")
+        _check_resumable(checkpoint, recipe, output / "checkpoint.pt")
     existing = [f for f in _RUN_FILES if (output / f).exists()]
     if existing and not (resume or overwrite):
         raise FileExistsError(
@@ -238,6 +241,7 @@ def _check_output(output: Path, recipe: Recipe, *, resume: bool, overwrite: bool
         for f in _RUN_FILES:
             for tmp in output.glob(temp_prefix(f) + "*"):
                 tmp.unlink(missing_ok=True)
+    return checkpoint
 
 
 def _check_resumable(state: dict[str, Any], recipe: Recipe, path: Path) -> None:
@@ -307,10 +311,11 @@ def _train(
     clips: list[Clip],
     output: Path,
     dd: _Dist,
-    resume: bool,
+    checkpoint: dict[str, Any] | None,
     progress: bool,
 ) -> dict[str, Any]:
-    """Pre-training or fine-tuning: mini-batch loop with checkpoints every epoch."""
+    """Pre-training or fine-tuning: mini-batch loop with checkpoints every epoch; ``checkpoint``
+    (checked by `_check_output`) is the state to resume from."""
     train = recipe.stage == "finetune"
     ds = ClipDataset(
         clips, model.config.preprocess, model.config.layout, train=True, seed=recipe.seed
@@ -320,8 +325,6 @@ def _train(
     )
     per_rank = max(recipe.batch_size // dd.world, 1)
     loader = DataLoader(ds, batch_size=per_rank, sampler=sampler, drop_last=True)
-    if len(loader) == 0:
-        raise ValueError(f"batch size {recipe.batch_size} exceeds the {len(ds)} training clips")
     objective: nn.Module = _Objective(model, recipe.stage, recipe.label_smoothing)
     if dd.world > 1:
         ids = [model.device.index] if model.device.type == "cuda" else None
@@ -329,9 +332,8 @@ def _train(
     optimizer = build_optimizer(model, recipe)
     first_epoch, step = 0, 0
     ckpt_path = output / "checkpoint.pt"
-    if resume:
-        state = load_checkpoint(ckpt_path)
-        _check_resumable(state, recipe, ckpt_path)
+    if checkpoint is not None:
+        state = checkpoint
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         set_rng_state(state["rng"])
@@ -404,19 +406,12 @@ def _train(
     return {"epochs": recipe.epochs, "final_loss": round(loss_value, 5)}
 
 
-def _linear_probe(
-    model: SkeletonModel, recipe: Recipe, clips: list[Clip], dd: _Dist, progress: bool
-) -> dict[str, Any]:
+def _linear_probe(model: SkeletonModel, recipe: Recipe, clips: list[Clip]) -> dict[str, Any]:
     """Train only the (BatchNorm → Linear) head on frozen-encoder features, cached once per view
     (view 0 deterministic, the others augmented), which makes a probe take seconds."""
     feats, labels = cached_features(model, clips, views=recipe.probe_views, seed=recipe.seed)
-    for p in model.parameters():
-        p.requires_grad_(False)
-    head = model.head.to(feats.device)
-    for p in head.parameters():
-        p.requires_grad_(True)
     loss = fit_probe(
-        head,
+        model.head,
         feats.to(model.device),
         labels.to(model.device),
         epochs=recipe.epochs,
@@ -429,6 +424,4 @@ def _linear_probe(
         generator=_seeded(recipe.seed, 0),
     )
     model.eval()
-    for p in model.parameters():
-        p.requires_grad_(True)
     return {"epochs": recipe.epochs, "final_loss": round(loss, 5), "probe_features": len(feats)}
