@@ -18,6 +18,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from ..clip import Clip
+from ..models.layers import linear_head
 from ..transforms import PreprocessConfig, resample
 from .data import ClipDataset
 
@@ -112,14 +113,6 @@ def fit_probe(
             optimizer.step()
     head.eval()
     return loss.item()
-
-
-def linear_head(in_dim: int, num_classes: int) -> nn.Module:
-    """BatchNorm (no affine) → Linear, the probe of MAE-style papers."""
-    fc = nn.Linear(in_dim, num_classes)
-    nn.init.trunc_normal_(fc.weight, std=0.01)
-    nn.init.zeros_(fc.bias)
-    return nn.Sequential(nn.BatchNorm1d(in_dim, affine=False), fc)
 
 
 @torch.no_grad()

@@ -33,7 +33,7 @@ from .. import masking
 from ..layouts import get_layout
 from ..transforms import rotate_batch
 from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
-from .layers import info_nce, projector
+from .layers import info_nce, linear_head, projector
 
 __all__ = [
     "STRL",
@@ -354,10 +354,7 @@ class GraphSkeletonMAE(SkeletonModel):
     def _make_head(self) -> nn.Module:
         c = self.config
         if self.strl is None:
-            fc = nn.Linear(self.feature_dim, c.num_classes)
-            nn.init.trunc_normal_(fc.weight, std=0.01)
-            nn.init.zeros_(fc.bias)
-            return nn.Sequential(nn.BatchNorm1d(self.feature_dim, affine=False), fc)
+            return linear_head(self.feature_dim, c.num_classes)
         return nn.Sequential(
             nn.Linear(self.strl.out_dim, c.head_hidden),
             nn.ReLU(),

@@ -1,5 +1,5 @@
-"""Parts both systems share: the projector and loss of the cross-view agreement term (its second
-view comes from `skeletonmae.transforms.rotate_batch`)."""
+"""Parts both systems share: the linear-probe head, and the projector and loss of the
+cross-view agreement term (its second view comes from `skeletonmae.transforms.rotate_batch`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["info_nce", "projector"]
+__all__ = ["info_nce", "linear_head", "projector"]
+
+
+def linear_head(in_dim: int, num_classes: int) -> nn.Sequential:
+    """BatchNorm (no affine) → Linear (weights trunc-normal, std 0.01): the linear probe of
+    MAE-style papers, on (B, in_dim) frozen features."""
+    fc = nn.Linear(in_dim, num_classes)
+    nn.init.trunc_normal_(fc.weight, std=0.01)
+    nn.init.zeros_(fc.bias)
+    return nn.Sequential(nn.BatchNorm1d(in_dim, affine=False), fc)
 
 
 def projector(dim: int, out_dim: int) -> nn.Module:

@@ -16,7 +16,7 @@ from torch import nn
 from .. import masking
 from ..transforms import PreprocessConfig, rotate_batch
 from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
-from .layers import info_nce, projector
+from .layers import info_nce, linear_head, projector
 
 __all__ = [
     "MASK_STRATEGIES",
@@ -279,11 +279,11 @@ class SkeletonMAE(SkeletonModel):
 
     def _make_head(self) -> nn.Module:
         c, width = self.config, self.feature_dim
-        fc = nn.Linear(width, c.num_classes)
-        nn.init.trunc_normal_(fc.weight, std=0.02 if c.head == "finetune" else 0.01)
-        nn.init.zeros_(fc.bias)
         if c.head == "linear":
-            return nn.Sequential(nn.BatchNorm1d(width, affine=False), fc)
+            return linear_head(width, c.num_classes)
+        fc = nn.Linear(width, c.num_classes)
+        nn.init.trunc_normal_(fc.weight, std=0.02)
+        nn.init.zeros_(fc.bias)
         return nn.Sequential(nn.LayerNorm(width), nn.Dropout(c.head_dropout), fc)
 
     @staticmethod
