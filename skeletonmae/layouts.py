@@ -251,6 +251,10 @@ _KINECT_PARENTS = {
 }
 _ARM = ("shoulder", "elbow", "wrist", "hand")
 _LEG = ("hip", "knee", "ankle", "foot")
+# Arms then legs, left before right, root to tip: the order Kinect-style layouts share.
+_KINECT_LIMBS = (
+    _side("left", _ARM) + _side("right", _ARM) + _side("left", _LEG) + _side("right", _LEG)
+)
 _KINECT_REGIONS = {
     "head": ["shoulder_center", "head"],
     "torso": ["hip_center", "spine", "left_shoulder", "right_shoulder", "left_hip", "right_hip"],
@@ -262,11 +266,7 @@ _KINECT_REGIONS = {
 
 KINECT_V1 = _build(
     "kinect-v1",
-    ["hip_center", "spine", "shoulder_center", "head"]
-    + _side("left", _ARM)
-    + _side("right", _ARM)
-    + _side("left", _LEG)
-    + _side("right", _LEG),
+    ["hip_center", "spine", "shoulder_center", "head"] + _KINECT_LIMBS,
     _KINECT_PARENTS,
     ["hip_center"],
     _KINECT_REGIONS,
@@ -307,11 +307,7 @@ MSR_ACTION3D = _build(
 # UTD-MHAD's own order (its Skeleton_joint_order.txt): head first, then down the spine.
 UTD_MHAD = _build(
     "utd-mhad",
-    ["head", "shoulder_center", "spine", "hip_center"]
-    + _side("left", _ARM)
-    + _side("right", _ARM)
-    + _side("left", _LEG)
-    + _side("right", _LEG),
+    ["head", "shoulder_center", "spine", "hip_center"] + _KINECT_LIMBS,
     _KINECT_PARENTS,
     ["hip_center"],
     _KINECT_REGIONS,
@@ -320,10 +316,7 @@ UTD_MHAD = _build(
 NTU_RGBD = _build(
     "ntu-rgbd",
     ["hip_center", "spine", "neck", "head"]
-    + _side("left", _ARM)
-    + _side("right", _ARM)
-    + _side("left", _LEG)
-    + _side("right", _LEG)
+    + _KINECT_LIMBS
     + ["shoulder_center", "left_hand_tip", "left_thumb", "right_hand_tip", "right_thumb"],
     {
         **_KINECT_PARENTS,
