@@ -423,8 +423,6 @@ class GraphSkeletonMAE(SkeletonModel):
     def reconstruct(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Encode (B, C, T, V) with the joints where ``mask`` (B, T, V) is 1 replaced by the
         [MASK] token, decode; returns (prediction, unmasked input features), both (B, T, V, ·)."""
-        if self.decoder is None or self.mask_token is None:
-            raise RuntimeError("this model has no decoder (decoder_layers=0): it cannot pre-train")
         codes, feats = self._encode_masked(x, mask)
         return self.decoder(codes, mask.to(feats.dtype)), feats
 
@@ -433,6 +431,8 @@ class GraphSkeletonMAE(SkeletonModel):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Codes (B, T, V, D) of (B, C, T, V) with the masked joints replaced by the [MASK]
         token, and the unmasked input features (B, T, V, D)."""
+        if self.decoder is None or self.mask_token is None:
+            raise RuntimeError("this model has no decoder (decoder_layers=0): it cannot pre-train")
         feats = self.encoder.embed_joints(x)
         m = mask.unsqueeze(-1).to(feats.dtype)
         return self.encoder.propagate(feats * (1 - m) + self.mask_token * m), feats
@@ -449,8 +449,6 @@ class GraphSkeletonMAE(SkeletonModel):
         c = self.config
         b, t, v = flat.shape[0], c.preprocess.num_frames, c.num_joints
         mask = self.make_mask(b, generator, flat.device).mask.reshape(b, t, v)
-        if self.decoder is None or self.mask_token is None:
-            raise RuntimeError("this model has no decoder (decoder_layers=0): it cannot pre-train")
         codes, feats = self._encode_masked(flat, mask)
         pred = self.decoder(codes, mask.to(feats.dtype))
         target = self.target(flat) if c.target != "features" else feats.detach()
