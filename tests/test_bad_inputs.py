@@ -415,6 +415,11 @@ def _recipe(tmp: Path, **changes) -> Path:
     return p
 
 
+def _finetune_recipe(tmp: Path) -> Path:
+    model = {**json.loads(_recipe(tmp).read_text())["model"], "decoder_depth": 0}
+    return _recipe(tmp, stage="finetune", eval_split="test", model=model)
+
+
 def train(*extra, recipe: Callable[[Path], Path] = _recipe, stage: str = "pretrain"):
     def make(tmp: Path) -> list:
         tiny_model(graph=True, num_classes=0).save_pretrained(tmp / "graph-model")
@@ -485,12 +490,7 @@ TRAINING = [
             "--init",
             "tiny-aa",
             stage="finetune",
-            recipe=lambda t: _recipe(
-                t,
-                stage="finetune",
-                eval_split="test",
-                model={**json.loads(_recipe(t).read_text())["model"], "decoder_depth": 0},
-            ),
+            recipe=_finetune_recipe,
         ),
         "tiny-a",
     ),
@@ -500,12 +500,7 @@ TRAINING = [
             "--init",
             "graph-model",
             stage="finetune",
-            recipe=lambda t: _recipe(
-                t,
-                stage="finetune",
-                eval_split="test",
-                model={**json.loads(_recipe(t).read_text())["model"], "decoder_depth": 0},
-            ),
+            recipe=_finetune_recipe,
         ),
         "does not fit",
     ),
