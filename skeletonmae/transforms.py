@@ -22,6 +22,7 @@ __all__ = [
     "drop_zero_frames",
     "normalize_scale",
     "preprocess",
+    "preprocess_views",
     "random_crop_resize",
     "random_rotate",
     "resample",
@@ -200,7 +201,9 @@ class PreprocessConfig:
     bone length, resample to ``num_frames``. Training adds a random crop-resize of ``crop_ratio``
     of the frames and up to ``rotate`` radians of random rotation about each axis. ``streams``
     are the input channels computed last (see `skeleton_streams`): a model's ``in_channels`` is
-    the clip's coordinates times their number."""
+    the clip's coordinates times their number. ``test_views`` are the fixed temporal windows
+    ``[start, length]`` (fractions of the clip) whose predictions are averaged at inference
+    (`preprocess_views`); the default is the whole clip."""
 
     num_frames: int = 64
     max_persons: int = 1
@@ -211,9 +214,22 @@ class PreprocessConfig:
     crop_ratio: tuple[float, float] = (0.5, 1.0)
     rotate: float = 0.3
     streams: tuple[str, ...] = ("joint",)
+    test_views: tuple[tuple[float, float], ...] = ((0.0, 1.0),)
 
     def __post_init__(self) -> None:
         self.streams = tuple(self.streams)
+        given = self.test_views
+        try:
+            self.test_views = tuple((float(s), float(n)) for s, n in given)
+        except (TypeError, ValueError):
+            self.test_views = ()
+        if not self.test_views or not all(
+            s >= 0.0 and n > 0.0 and s + n <= 1.0 + 1e-9 for s, n in self.test_views
+        ):
+            raise ValueError(
+                f"preprocess test_views {given!r}: expected a non-empty list of "
+                "[start, length] fractions with 0 <= start, 0 < length, start + length <= 1"
+            )
         bad = [s for s in self.streams if s not in STREAMS]
         if bad or not self.streams or len(set(self.streams)) != len(self.streams):
             raise ValueError(
@@ -225,6 +241,7 @@ class PreprocessConfig:
         d = asdict(self)
         d["crop_ratio"] = list(self.crop_ratio)
         d["streams"] = list(self.streams)
+        d["test_views"] = [list(v) for v in self.test_views]
         return d
 
     @classmethod
@@ -241,18 +258,9 @@ class PreprocessConfig:
         return cls(**d)
 
 
-def preprocess(
-    clip: Clip | np.ndarray,
-    config: PreprocessConfig,
-    layout: str | Layout,
-    rng: np.random.Generator | None = None,
-) -> np.ndarray:
-    """Turn a clip (or an (M, T, V, C) array in ``layout``) into a (C, T, V, M) float32 array.
-
-    With ``rng`` the training augmentations are applied; without it the result is deterministic.
-    A `Clip` in another layout is first mapped onto ``layout`` (joints matched by name).
-    """
-    lay = get_layout(layout)
+def _clean(clip: Clip | np.ndarray, config: PreprocessConfig, lay: Layout) -> np.ndarray:
+    """The deterministic steps before resampling: map onto ``lay``, drop empty frames, keep
+    persons, centre, align, scale → (M, T, V, C)."""
     data = (
         clip.to_layout(lay.name).data
         if isinstance(clip, Clip)
@@ -267,12 +275,51 @@ def preprocess(
         data = align_view(data, lay)
     if config.scale:
         data = normalize_scale(data, lay)
+    return data
+
+
+def _channels_first(data: np.ndarray, config: PreprocessConfig, lay: Layout) -> np.ndarray:
+    """(M, T, V, C) → the model's (C', T, V, M) input, with the config's streams."""
+    data = np.transpose(data, (3, 1, 2, 0))
+    if config.streams != ("joint",):
+        data = skeleton_streams(data, config.streams, lay)
+    return np.ascontiguousarray(data)
+
+
+def preprocess(
+    clip: Clip | np.ndarray,
+    config: PreprocessConfig,
+    layout: str | Layout,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Turn a clip (or an (M, T, V, C) array in ``layout``) into a (C, T, V, M) float32 array.
+
+    With ``rng`` the training augmentations are applied; without it the result is deterministic
+    (the whole clip, resampled). A `Clip` in another layout is first mapped onto ``layout``
+    (joints matched by name).
+    """
+    lay = get_layout(layout)
+    data = _clean(clip, config, lay)
     if rng is None:
         data = resample(data, config.num_frames)
     else:
         data = random_crop_resize(data, config.num_frames, config.crop_ratio, rng)
         data = random_rotate(data, config.rotate, rng)
-    data = np.transpose(data, (3, 1, 2, 0))
-    if config.streams != ("joint",):
-        data = skeleton_streams(data, config.streams, lay)
-    return np.ascontiguousarray(data)
+    return _channels_first(data, config, lay)
+
+
+def preprocess_views(
+    clip: Clip | np.ndarray, config: PreprocessConfig, layout: str | Layout
+) -> np.ndarray:
+    """The config's test-time views of a clip: (K, C, T, V, M), K = ``len(config.test_views)``,
+    each window ``[start, length]`` of the clip resampled to ``num_frames`` (the view
+    ``[0, 1]`` equals `preprocess` without augmentation)."""
+    lay = get_layout(layout)
+    data = _clean(clip, config, lay)
+    t = data.shape[1]
+    return np.stack(
+        [
+            _channels_first(resample(data, config.num_frames, s * t, n * t), config, lay)
+            for s, n in config.test_views
+        ]
+    )

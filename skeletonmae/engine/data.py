@@ -8,13 +8,14 @@ import torch
 from torch.utils.data import Dataset
 
 from ..clip import Clip
-from ..transforms import PreprocessConfig, preprocess
+from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 __all__ = ["ClipDataset"]
 
 
 class ClipDataset(Dataset):
-    """(C, T, V, M) tensors and labels from in-memory clips; ``train`` turns on augmentation."""
+    """(C, T, V, M) tensors and labels from in-memory clips; ``train`` turns on augmentation,
+    ``views`` (evaluation only) gives each clip's test-time views instead, (K, C, T, V, M)."""
 
     def __init__(
         self,
@@ -24,11 +25,15 @@ class ClipDataset(Dataset):
         *,
         train: bool,
         seed: int = 0,
+        views: bool = False,
     ) -> None:
         if not clips:
             raise ValueError("no clips to train or evaluate on")
         self.clips = [c.to_layout(layout) for c in clips]
+        if views and train:
+            raise ValueError("test-time views are for evaluation, not training")
         self.config, self.layout, self.train, self.seed = config, layout, train, seed
+        self.views = views
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
@@ -38,7 +43,10 @@ class ClipDataset(Dataset):
         return len(self.clips)
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
-        rng = np.random.default_rng((self.seed, self.epoch, i)) if self.train else None
-        x = preprocess(self.clips[i], self.config, self.layout, rng=rng)
+        if self.views:
+            x = preprocess_views(self.clips[i], self.config, self.layout)
+        else:
+            rng = np.random.default_rng((self.seed, self.epoch, i)) if self.train else None
+            x = preprocess(self.clips[i], self.config, self.layout, rng=rng)
         label = self.clips[i].label
         return torch.from_numpy(x), -1 if label is None else label

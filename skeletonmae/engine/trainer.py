@@ -35,7 +35,7 @@ from .optim import build_optimizer, lr_at, set_lr
 from .probe import cached_features, fit_probe
 from .recipe import Recipe
 
-__all__ = ["evaluate_model", "load_encoder", "run"]
+__all__ = ["evaluate_model", "load_encoder", "predict_clips", "run"]
 
 
 @dataclass
@@ -108,21 +108,27 @@ def _build_model(recipe: Recipe, class_names: list[str], output: Path) -> Skelet
 
 
 @torch.no_grad()
+def predict_clips(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64) -> torch.Tensor:
+    """(N, num_classes) probabilities of ``clips`` through the evaluation data path: the model's
+    deterministic preprocessing and `SkeletonModel.predict_proba` over its test-time views."""
+    model.eval()
+    ds = ClipDataset(clips, model.config.preprocess, model.config.layout, train=False, views=True)
+    return torch.cat(
+        [model.predict_proba(x.to(model.device)).cpu() for x, _ in DataLoader(ds, batch_size)]
+    )
+
+
 def evaluate_model(
     model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64
 ) -> dict[str, float]:
-    """Top-1 / top-5 accuracy (%) with the model's deterministic preprocessing."""
-    model.eval()
-    ds = ClipDataset(clips, model.config.preprocess, model.config.layout, train=False)
-    correct1 = correct5 = 0
-    for x, y in DataLoader(ds, batch_size=batch_size):
-        top = model(x.to(model.device)).topk(min(5, model.config.num_classes), dim=1).indices.cpu()
-        correct1 += (top[:, 0] == y).sum().item()
-        correct5 += (top == y[:, None]).any(dim=1).sum().item()
-    n = len(ds)
+    """Top-1 / top-5 accuracy (%) of `predict_clips` against the clips' labels."""
+    probs = predict_clips(model, clips, batch_size=batch_size)
+    y = torch.tensor([-1 if c.label is None else c.label for c in clips])
+    top = probs.topk(min(5, model.config.num_classes), dim=1).indices
+    n = len(clips)
     return {
-        "top1": round(100.0 * correct1 / n, 2),
-        "top5": round(100.0 * correct5 / n, 2),
+        "top1": round(100.0 * (top[:, 0] == y).sum().item() / n, 2),
+        "top5": round(100.0 * (top == y[:, None]).any(dim=1).sum().item() / n, 2),
         "num_clips": n,
     }
 

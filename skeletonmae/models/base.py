@@ -27,7 +27,7 @@ from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, get_layout, register_layout
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
-from ..transforms import PreprocessConfig, preprocess
+from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 if TYPE_CHECKING:
     from ..hub import PushResult
@@ -371,19 +371,36 @@ class SkeletonModel(nn.Module):
         return self.config.layout
 
     def prepare(self, clips: Iterable[ClipLike], *, layout: str | None = None) -> torch.Tensor:
-        """Clips → a preprocessed (N, C, T, V, M) batch on the model's device."""
+        """Clips → a preprocessed (N, C, T, V, M) batch of whole clips on the model's device."""
+        return self._prepare(clips, layout, preprocess)
+
+    def prepare_views(
+        self, clips: Iterable[ClipLike], *, layout: str | None = None
+    ) -> torch.Tensor:
+        """Clips → their test-time views (config ``preprocess.test_views``), (N, K, C, T, V, M)."""
+        return self._prepare(clips, layout, preprocess_views)
+
+    def _prepare(self, clips: Iterable[ClipLike], layout: str | None, fn) -> torch.Tensor:
         arrays = [
-            preprocess(self.to_clip(c, layout=layout), self.config.preprocess, self.config.layout)
+            fn(self.to_clip(c, layout=layout), self.config.preprocess, self.config.layout)
             for c in clips
         ]
         if not arrays:
             raise ValueError("no clips given")
-        c = arrays[0].shape[0] // len(self.config.preprocess.streams)
+        c = arrays[0].shape[-4] // len(self.config.preprocess.streams)
         if c != self.config.coord_channels:
             raise ValueError(
                 f"clip has {c} coordinates per joint, model expects {self.config.coord_channels}"
             )
         return torch.from_numpy(np.stack(arrays)).to(self.device)
+
+    def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
+        """Class probabilities (N, num_classes) of a (N, C, T, V, M) batch, or of test-time views
+        (N, K, C, T, V, M): the softmax averaged over the K views."""
+        if x.dim() == 5:
+            return self(x).softmax(-1)
+        n, k = x.shape[:2]
+        return self(x.flatten(0, 1)).softmax(-1).view(n, k, -1).mean(1)
 
     @torch.no_grad()
     def extract_features_batch(
@@ -394,14 +411,15 @@ class SkeletonModel(nn.Module):
         batch_size: int = 64,
         pooling: str | None = None,
     ) -> np.ndarray:
-        """(N, F) features of many clips; ``pooling`` (see `POOLINGS`) defaults to the config's."""
+        """(N, F) features of many clips, averaged over the config's test-time views; ``pooling``
+        (see `POOLINGS`) defaults to the config's."""
         self.eval()
-        out = [
-            self.forward_features(
-                self.prepare(clips[i : i + batch_size], layout=layout), pooling=pooling
-            ).cpu()
-            for i in range(0, len(clips), batch_size)
-        ]
+        out = []
+        for i in range(0, len(clips), batch_size):
+            x = self.prepare_views(clips[i : i + batch_size], layout=layout)
+            n, k = x.shape[:2]
+            f = self.forward_features(x.flatten(0, 1), pooling=pooling)
+            out.append(f.view(n, k, -1).mean(1).cpu())
         feats = torch.cat(out)
         _check_finite(feats, "features")
         return feats.numpy()
@@ -421,7 +439,8 @@ class SkeletonModel(nn.Module):
         layout: str | None = None,
         batch_size: int = 64,
     ) -> list[list[tuple[str, float]]]:
-        """Top-k (class name, probability) for each clip."""
+        """Top-k (class name, probability) for each clip (`predict_proba` of its test-time
+        views)."""
         if self.config.num_classes == 0:
             raise ValueError(
                 "this model is a pre-trained encoder without a classifier head; "
@@ -431,7 +450,8 @@ class SkeletonModel(nn.Module):
         names = self.class_names
         results = []
         for i in range(0, len(clips), batch_size):
-            probs = self(self.prepare(clips[i : i + batch_size], layout=layout)).softmax(-1).cpu()
+            probs = self.predict_proba(self.prepare_views(clips[i : i + batch_size], layout=layout))
+            probs = probs.cpu()
             _check_finite(probs, "class scores")
             top = probs.topk(min(top_k, probs.shape[1]), dim=1)
             for vals, idx in zip(top.values.tolist(), top.indices.tolist(), strict=True):
