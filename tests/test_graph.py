@@ -350,3 +350,21 @@ def test_pretrained_encoder_loads_into_a_classifier(tmp_path):
     for k, v in pre.state_dict().items():
         if k.startswith("encoder."):
             assert torch.equal(clf.state_dict()[k], v)
+
+
+def test_a_joint_encoder_initialises_a_multi_stream_classifier():
+    from skeletonmae.engine import load_encoder
+
+    pre = make()
+    cfg = GraphSkeletonMAEConfig(
+        in_channels=9,
+        dim=16,
+        head_hidden=32,
+        num_classes=4,
+        decoder_layers=0,
+        preprocess=PreprocessConfig(num_frames=T, streams=["joint", "bone", "motion"]),
+    )
+    clf = GraphSkeletonMAE(cfg)
+    load_encoder(clf, pre)
+    w = clf.encoder.embed.weight
+    assert torch.equal(w[:, :3], pre.encoder.embed.weight) and not w[:, 3:].any()

@@ -200,3 +200,31 @@ def test_absent_persons_do_not_change_features():
     x = torch.randn(2, 3, 16, 20, 1)
     padded = torch.cat([x, torch.zeros_like(x)], dim=-1)
     assert torch.allclose(model.forward_features(x), model.forward_features(padded), atol=1e-6)
+
+
+def test_a_joint_encoder_initialises_a_multi_stream_classifier():
+    """Its joint channels keep the pre-trained weights and the new streams start at zero, so the
+    classifier's encoder first computes exactly what the pre-trained one did."""
+    from skeletonmae.engine import load_encoder
+
+    pre = tiny()
+    streams = PreprocessConfig(num_frames=16, streams=["bone", "joint", "motion"])
+    clf = SkeletonMAE(SkeletonMAEConfig(**TINY, in_channels=9, num_classes=4, preprocess=streams))
+    load_encoder(clf, pre)
+    w = clf.encoder.patch_embed.weight
+    assert torch.equal(w[:, 3:6], pre.encoder.patch_embed.weight)
+    assert not w[:, :3].any() and not w[:, 6:].any()
+    x = torch.randn(2, 9, 16, 20, 1)
+    clf.eval(), pre.eval()
+    torch.testing.assert_close(clf.forward_features(x), pre.forward_features(x[:, 3:6]))
+
+
+def test_an_encoder_sharing_no_stream_does_not_fit():
+    from skeletonmae.engine import load_encoder
+
+    def model(*streams: str) -> SkeletonMAE:
+        pre = PreprocessConfig(num_frames=16, streams=list(streams))
+        return SkeletonMAE(SkeletonMAEConfig(**TINY, in_channels=3 * len(streams), preprocess=pre))
+
+    with pytest.raises(ValueError, match="patch_embed"):
+        load_encoder(model("joint", "motion"), model("bone"))

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 from ..clip import Clip
 from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
-from ..models.base import ARCHITECTURES, SkeletonModel, config_from_dict
+from ..models.base import ARCHITECTURES, ModelConfig, SkeletonModel, config_from_dict
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset
 from .optim import build_optimizer, lr_at, set_lr
@@ -75,9 +75,14 @@ class _Objective(nn.Module):
 
 def load_encoder(model: SkeletonModel, source: SkeletonModel) -> None:
     """Copy ``encoder.*`` weights of a pre-trained model into ``model``; every encoder tensor must
-    be present with the same shape."""
+    be present with the same shape, except the input projection when the two models take
+    different input streams: each stream the source knows keeps its pre-trained weights and the
+    new ones start at zero, so that the model starts out computing what the source did."""
     mine = {k: v for k, v in model.state_dict().items() if k.startswith("encoder.")}
     theirs = {k: v for k, v in source.state_dict().items() if k.startswith("encoder.")}
+    proj = model.input_projection
+    if proj and proj in theirs and mine.get(proj, theirs[proj]).shape != theirs[proj].shape:
+        theirs[proj] = _map_streams(theirs[proj], source.config, model.config)
     missing = sorted(set(mine) - set(theirs))
     bad = sorted(k for k in set(mine) & set(theirs) if mine[k].shape != theirs[k].shape)
     if missing or bad or not mine:
@@ -85,6 +90,22 @@ def load_encoder(model: SkeletonModel, source: SkeletonModel) -> None:
             f"pre-trained encoder does not fit: missing {missing[:6]}, shape mismatches {bad[:6]}"
         )
     model.load_state_dict({**model.state_dict(), **{k: theirs[k] for k in mine}}, strict=True)
+
+
+def _map_streams(weight: torch.Tensor, source: ModelConfig, target: ModelConfig) -> torch.Tensor:
+    """An input-projection weight (axis 1 = streams × coordinates) of ``source`` laid out for
+    ``target``'s streams: shared streams copied, the others zero. Unchanged when the coordinates
+    differ or no stream is shared (the shape check then reports it)."""
+    c = source.coord_channels
+    src, dst = source.preprocess.streams, target.preprocess.streams
+    if c != target.coord_channels or not set(src) & set(dst):
+        return weight
+    out = weight.new_zeros((weight.shape[0], c * len(dst), *weight.shape[2:]))
+    for i, name in enumerate(dst):
+        if name in src:
+            j = src.index(name)
+            out[:, i * c : (i + 1) * c] = weight[:, j * c : (j + 1) * c]
+    return out
 
 
 def _resolve_init(init: str, output: Path) -> SkeletonModel:

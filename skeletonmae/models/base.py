@@ -193,6 +193,9 @@ class SkeletonModel(nn.Module):
     ``forward_features`` ((N, C, T, V, M) → (N, D)) and ``forward`` (→ logits)."""
 
     config_class: ClassVar[type[ModelConfig]] = ModelConfig
+    # The encoder's input projection, whose axis 1 runs over the input channels (streams ×
+    # coordinates): `engine.load_encoder` maps it between models with different streams.
+    input_projection: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

@@ -329,6 +329,7 @@ class GraphSkeletonMAE(SkeletonModel):
     averaged over the persons present. ``pretrain_loss`` runs masked graph reconstruction."""
 
     config_class = GraphSkeletonMAEConfig
+    input_projection = "encoder.embed.weight"
     config: GraphSkeletonMAEConfig
 
     def __init__(self, config: GraphSkeletonMAEConfig) -> None:

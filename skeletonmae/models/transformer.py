@@ -259,6 +259,7 @@ class SkeletonMAE(SkeletonModel):
     features averaged over present persons); ``pretrain_loss`` runs masked reconstruction."""
 
     config_class = SkeletonMAEConfig
+    input_projection = "encoder.patch_embed.weight"
     config: SkeletonMAEConfig
 
     def __init__(self, config: SkeletonMAEConfig) -> None:
