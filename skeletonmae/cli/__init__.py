@@ -72,9 +72,9 @@ def main() -> None:
 
 def _register() -> None:
     """Attach the commands of the sibling modules (they import torch only when run)."""
-    from . import train, viz, zoo
+    from . import bridges, train, viz, zoo
 
-    for module in (zoo, train, viz):
+    for module in (zoo, train, viz, bridges):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -50,6 +50,9 @@ __all__ = [
 # (V·D); "joints-time": each joint averaged over the first and the second half of the clip
 # (2·V·D), which keeps where and roughly when each body part moved.
 POOLINGS = ("mean", "joints", "joints-time")
+# How per-person features become the clip's: the mean over the persons present in the clip, or
+# over "all" M person slots (absent ones are all-zero input; MAMP's checkpoints were trained so).
+PERSON_POOLINGS = ("present", "all")
 
 
 def pooled_dim(dim: int, num_joints: int, pooling: str) -> int:
@@ -91,6 +94,7 @@ class ModelConfig:
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     layout_spec: dict | None = None
     pooling: str = "mean"
+    person_pooling: str = "present"
 
     def __post_init__(self) -> None:
         if isinstance(self.preprocess, dict):
@@ -102,6 +106,8 @@ class ModelConfig:
             )
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling {self.pooling!r} not in {POOLINGS}")
+        if self.person_pooling not in PERSON_POOLINGS:
+            raise ValueError(f"person_pooling {self.person_pooling!r} not in {PERSON_POOLINGS}")
         if self.in_channels % len(self.preprocess.streams):
             raise ValueError(
                 f"in_channels={self.in_channels} is not a multiple of the "
@@ -466,6 +472,13 @@ class SkeletonModel(nn.Module):
     ) -> list[tuple[str, float]]:
         """Top-k (class name, probability) for one clip."""
         return self.classify_batch([clip], top_k=top_k, layout=layout)[0]
+
+    def pool_persons(self, feats: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
+        """(N·M, F) per-person features → (N, F) by the config's ``person_pooling``, given the
+        (N, M) mask of present persons."""
+        if self.config.person_pooling == "all":
+            present = torch.ones_like(present)
+        return average_persons(feats, present)
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())

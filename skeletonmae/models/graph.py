@@ -32,7 +32,7 @@ from torch import nn
 from .. import masking
 from ..layouts import get_layout
 from ..transforms import rotate_batch
-from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
+from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
 __all__ = [
@@ -392,7 +392,7 @@ class GraphSkeletonMAE(SkeletonModel):
             feats = self.strl(self.encoder.embed_joints(flat), self.encoder.propagate)
         else:
             feats = pool_tokens(self.encoder(flat), pooling or self.config.pooling)
-        return average_persons(feats, present)
+        return self.pool_persons(feats, present)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         feats = self.forward_features(x)

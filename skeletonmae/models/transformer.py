@@ -15,10 +15,11 @@ from torch import nn
 
 from .. import masking
 from ..transforms import PreprocessConfig, rotate_batch
-from .base import ModelConfig, SkeletonModel, average_persons, pool_tokens, pooled_dim
+from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
 __all__ = [
+    "HEADS",
     "MASK_STRATEGIES",
     "PRESETS",
     "Block",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 MASK_STRATEGIES = ("spatial_temporal", "random", "motion", "tube", "joint", "frame")
+HEADS = ("finetune", "linear", "fc", "mlp")
 
 # Named architectures. "cpu-small" is the one the zoo's NW-UCLA / MSR recipes train on a 2-core
 # CPU; "mamp" is MAMP's published NTU shape (dim 256, 8 encoder + 3 decoder blocks, T = 120,
@@ -78,8 +80,12 @@ class SkeletonMAEConfig(ModelConfig):
     decoder_depth: int = 2
     decoder_heads: int = 4
     drop_path: float = 0.0
-    head: str = "finetune"  # "finetune" (LayerNorm → Linear) or "linear" (BatchNorm → Linear)
+    # Classifier head on the pooled features, one of `HEADS`: "finetune" (LayerNorm → Dropout →
+    # Linear), "linear" (BatchNorm → Linear: the linear probe), and MAMP's two: "fc" (Linear) and
+    # "mlp" (Dropout → Linear to head_hidden → BatchNorm → ReLU → Linear).
+    head: str = "finetune"
     head_dropout: float = 0.0
+    head_hidden: int = 2048
     mask_strategy: str = "spatial_temporal"
     mask_ratio: float = 0.9  # random / motion / tube / joint / frame
     joint_mask_ratio: float = 0.6  # spatial_temporal
@@ -111,8 +117,8 @@ class SkeletonMAEConfig(ModelConfig):
             raise ValueError(f"mask_strategy {self.mask_strategy!r} not in {MASK_STRATEGIES}")
         if self.target not in ("motion", "coords"):
             raise ValueError(f"target must be 'motion' or 'coords', got {self.target!r}")
-        if self.head not in ("finetune", "linear"):
-            raise ValueError(f"head must be 'finetune' or 'linear', got {self.head!r}")
+        if self.head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {self.head!r}")
         if self.invariance_weight < 0 or not self.invariance_temperature > 0:
             raise ValueError("invariance_weight must be >= 0 and invariance_temperature > 0")
 
@@ -282,9 +288,19 @@ class SkeletonMAE(SkeletonModel):
         c, width = self.config, self.feature_dim
         if c.head == "linear":
             return linear_head(width, c.num_classes)
+        if c.head == "mlp":
+            return nn.Sequential(
+                nn.Dropout(c.head_dropout),
+                nn.Linear(width, c.head_hidden),
+                nn.BatchNorm1d(c.head_hidden),
+                nn.ReLU(),
+                nn.Linear(c.head_hidden, c.num_classes),
+            )
         fc = nn.Linear(width, c.num_classes)
         nn.init.trunc_normal_(fc.weight, std=0.02)
         nn.init.zeros_(fc.bias)
+        if c.head == "fc":
+            return fc
         return nn.Sequential(nn.LayerNorm(width), nn.Dropout(c.head_dropout), fc)
 
     @staticmethod
@@ -309,7 +325,7 @@ class SkeletonMAE(SkeletonModel):
         self._check_input(x)
         flat, present = self._split_persons(x)
         tokens = rearrange(self.encoder(flat), "b (t v) d -> b t v d", v=self.config.num_joints)
-        return average_persons(pool_tokens(tokens, pooling or self.config.pooling), present)
+        return self.pool_persons(pool_tokens(tokens, pooling or self.config.pooling), present)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         feats = self.forward_features(x)
