@@ -42,4 +42,48 @@ def mamp(checkpoint: Path, output: Path, class_names: Path | None, layout: str |
     click.echo(f"converted {checkpoint} -> {out} (see {out / 'README.md'})")
 
 
-COMMANDS = [convert]
+@click.command("export")
+@click.argument("model")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["onnx"]),
+    default="onnx",
+    show_default=True,
+    help="Graph format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write, e.g. model.onnx.",
+)
+@click.option(
+    "--check/--no-check",
+    default=True,
+    show_default=True,
+    help="Compare onnxruntime's outputs with PyTorch's on a random batch (needs onnxruntime).",
+)
+def export(model: str, fmt: str, output: Path, check: bool) -> None:
+    """Export MODEL (zoo name, Hub id or model directory) as a graph from the preprocessed
+    (N, C, T, V, M) batch to its logits (or an encoder's features), N dynamic."""
+    from ..export import check_onnx, export_onnx
+    from ..models import SkeletonModel
+
+    net = SkeletonModel.from_pretrained(model)
+    export_onnx(net, output)
+    line = f"exported {model} -> {output} ({fmt}, input x (N, {net.config.in_channels}, "
+    line += f"{net.config.preprocess.num_frames}, {net.config.num_joints}, "
+    line += f"{net.config.preprocess.max_persons}))"
+    if check:
+        diff = check_onnx(net, output)
+        if not diff <= 1e-4:
+            raise click.ClickException(
+                f"{output}: onnxruntime's outputs differ from PyTorch's by {diff:.2e} (> 1e-4)"
+            )
+        line += f"; onnxruntime matches PyTorch within {diff:.1e}"
+    click.echo(line)
+
+
+COMMANDS = [convert, export]
