@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import difflib
 import json
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "DerivedJointsWarning",
     "Layout",
     "LayoutError",
     "available_layouts",
     "get_layout",
+    "joint_weights",
     "layout_mapping",
     "load_layout",
     "map_joints",
@@ -33,14 +37,17 @@ class LayoutError(ValueError):
 
 @dataclass(frozen=True)
 class Layout:
-    """A named skeleton: joints in order, a parent per joint (-1 for the root), centre joints and
-    body regions (ordered name → joint indices, used by region masking)."""
+    """A named skeleton: joints in order, a parent per joint (-1 for the root), centre joints,
+    body regions (ordered name → joint indices, used by region masking) and ``derived``: joints
+    this layout lacks, each as a weighted sum of its own joints (name → ((index, weight), …)),
+    which lets its clips reach models of layouts that have them (see `joint_weights`)."""
 
     name: str
     joints: tuple[str, ...]
     parents: tuple[int, ...]
     center: tuple[int, ...]
     regions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    derived: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         v = len(self.joints)
@@ -71,6 +78,17 @@ class Layout:
             if seen & set(idx):
                 raise LayoutError(f"layout {self.name!r}: region {region!r} overlaps another")
             seen |= set(idx)
+        for joint, terms in self.derived.items():
+            if joint in self.joints or not terms:
+                raise LayoutError(
+                    f"layout {self.name!r}: derived joint {joint!r} must be a joint it lacks, "
+                    "made of at least one of its joints"
+                )
+            if any(not 0 <= i < v or not w > 0 for i, w in terms):
+                raise LayoutError(
+                    f"layout {self.name!r}: derived joint {joint!r} has bad terms {terms} "
+                    "(expected joints of the layout with positive weights)"
+                )
 
     @property
     def num_joints(self) -> int:
@@ -105,13 +123,18 @@ class Layout:
 
     def to_dict(self) -> dict:
         """JSON form, with joints referred to by name (the format `load_layout` reads)."""
-        return {
+        d = {
             "name": self.name,
             "joints": list(self.joints),
             "parents": [self.joints[p] if p >= 0 else None for p in self.parents],
             "center": [self.joints[c] for c in self.center],
             "regions": {k: [self.joints[i] for i in v] for k, v in self.regions.items()},
         }
+        if self.derived:
+            d["derived"] = {
+                k: {self.joints[i]: w for i, w in terms} for k, terms in self.derived.items()
+            }
+        return d
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "layout") -> Layout:
@@ -133,7 +156,16 @@ class Layout:
         center = d.get("center", [joints[0]])
         center = (center,) if isinstance(center, int | str) else tuple(center)
         regions = {str(k): tuple(idx(j) for j in v) for k, v in d.get("regions", {}).items()}
-        return cls(name, joints, parents, tuple(idx(c) for c in center), regions)
+        try:
+            derived = {
+                str(k): tuple((idx(j), float(w)) for j, w in dict(v).items())
+                for k, v in d.get("derived", {}).items()
+            }
+        except (TypeError, ValueError, AttributeError) as e:
+            raise LayoutError(
+                f"{source}: 'derived' maps a joint to {{joint: weight}} ({e})"
+            ) from None
+        return cls(name, joints, parents, tuple(idx(c) for c in center), regions, derived)
 
 
 _REGISTRY: dict[str, Layout] = {}
@@ -184,7 +216,8 @@ def get_layout(layout: str | Path | Layout) -> Layout:
 def layout_mapping(src: str | Layout, dst: str | Layout) -> np.ndarray:
     """Indices into ``src`` joints giving each ``dst`` joint, matched by joint name.
 
-    Raises `LayoutError` naming the ``dst`` joints that ``src`` lacks.
+    Raises `LayoutError` naming the ``dst`` joints that ``src`` lacks (`joint_weights` also
+    uses the joints ``src`` can derive).
     """
     s, d = get_layout(src), get_layout(dst)
     missing = [j for j in d.joints if j not in s.joints]
@@ -195,10 +228,36 @@ def layout_mapping(src: str | Layout, dst: str | Layout) -> np.ndarray:
     return np.array([s.joints.index(j) for j in d.joints], dtype=np.int64)
 
 
+def joint_weights(src: str | Layout, dst: str | Layout) -> tuple[np.ndarray, list[str]]:
+    """A (V_dst, V_src) float32 matrix giving each ``dst`` joint from ``src`` joints (its own by
+    name, else the weighted sum ``src`` declares in ``derived``), and the names of the derived
+    joints. Raises `LayoutError` naming the joints neither gives."""
+    s, d = get_layout(src), get_layout(dst)
+    missing = [j for j in d.joints if j not in s.joints and j not in s.derived]
+    if missing:
+        raise LayoutError(
+            f"cannot map layout {s.name!r} onto {d.name!r}: {s.name!r} has no "
+            f"{', '.join(missing)} and declares no way to derive them"
+        )
+    w = np.zeros((d.num_joints, s.num_joints), dtype=np.float32)
+    derived = []
+    for row, joint in enumerate(d.joints):
+        if joint in s.joints:
+            w[row, s.joints.index(joint)] = 1.0
+        else:
+            derived.append(joint)
+            terms = s.derived[joint]
+            total = sum(weight for _, weight in terms)
+            for i, weight in terms:
+                w[row, i] += weight / total
+    return w, derived
+
+
 def map_joints(
     data: np.ndarray, src: str | Layout, dst: str | Layout, axis: int = -2
 ) -> np.ndarray:
-    """Reorder/select the joint axis of ``data`` from layout ``src`` to layout ``dst``."""
+    """Reorder/select the joint axis of ``data`` from layout ``src`` to layout ``dst``; joints
+    ``src`` lacks are derived as it declares, with a warning that names them."""
     s, d = get_layout(src), get_layout(dst)
     if data.shape[axis] != s.num_joints:
         raise LayoutError(
@@ -207,7 +266,20 @@ def map_joints(
         )
     if s.name == d.name:
         return data
-    return np.take(data, layout_mapping(s, d), axis=axis)
+    if all(j in s.joints for j in d.joints):
+        return np.take(data, layout_mapping(s, d), axis=axis)
+    w, derived = joint_weights(s, d)
+    warnings.warn(
+        f"layout {s.name!r} mapped onto {d.name!r}: derived {', '.join(derived)}",
+        DerivedJointsWarning,
+        stacklevel=2,
+    )
+    moved = np.moveaxis(data, axis, -1)
+    return np.moveaxis(moved @ w.T, -1, axis).astype(data.dtype, copy=False)
+
+
+class DerivedJointsWarning(UserWarning):
+    """Joints a model needs were computed from others (see `Layout.derived`)."""
 
 
 def _build(
@@ -216,6 +288,7 @@ def _build(
     parents: dict[str, str],
     center: Sequence[str],
     regions: dict[str, Sequence[str]],
+    derived: dict[str, dict[str, float]] | None = None,
 ) -> Layout:
     return register_layout(
         Layout.from_dict(
@@ -225,10 +298,28 @@ def _build(
                 "parents": [parents.get(j) for j in joints],
                 "center": list(center),
                 "regions": {k: list(v) for k, v in regions.items()},
+                "derived": derived or {},
             },
             source=name,
         )
     )
+
+
+def _mid(*joints: str) -> dict[str, float]:
+    """The mean of ``joints``: a derivation."""
+    return {j: 1.0 for j in joints}
+
+
+def _both_sides(make: dict[str, Any]) -> dict[str, Any]:
+    """Entries written for one side with ``{s}`` in their names (a parent's name, or a
+    derivation's joints), for the left and the right side."""
+
+    def side(value: Any, s: str) -> Any:
+        if isinstance(value, str):
+            return value.format(s=s)
+        return {j.format(s=s): w for j, w in value.items()}
+
+    return {k.format(s=s): side(v, s) for k, v in make.items() for s in ("left", "right")}
 
 
 def _side(prefix: str, names: Sequence[str]) -> list[str]:
@@ -366,6 +457,21 @@ COCO_17 = _build(
         "left_leg": ["left_knee", "left_ankle"],
         "right_leg": ["right_knee", "right_ankle"],
     },
+    {
+        "hip_center": _mid("left_hip", "right_hip"),
+        "shoulder_center": _mid("left_shoulder", "right_shoulder"),
+        "neck": _mid("left_shoulder", "right_shoulder"),
+        "spine": _mid("left_shoulder", "right_shoulder", "left_hip", "right_hip"),
+        "head": _mid("left_ear", "right_ear"),
+        **_both_sides(
+            {
+                "{s}_hand": _mid("{s}_wrist"),
+                "{s}_hand_tip": _mid("{s}_wrist"),
+                "{s}_thumb": _mid("{s}_wrist"),
+                "{s}_foot": _mid("{s}_ankle"),
+            }
+        ),
+    },
 )
 
 # Penn Action's 13 annotated joints; names shared with coco-17 where they are the same joints.
@@ -393,5 +499,153 @@ PENN_ACTION = _build(
         "right_arm": ["right_elbow", "right_wrist"],
         "left_leg": ["left_knee", "left_ankle"],
         "right_leg": ["right_knee", "right_ankle"],
+    },
+)
+
+# Sensors and pose estimators whose joints reach the models above through derived joints.
+# Each derivation approximates a joint the layout lacks from the nearest ones it has (the
+# hip centre is the mid-point of the hips, a missing wrist is the hand, a missing hand is
+# the wrist…); they serve inference on other sensors' clips, not training.
+
+# OpenNI / PrimeSense NiTE 2 skeleton (nite::JointType order), 15 joints, 3-D.
+OPENNI_15 = _build(
+    "openni-15",
+    ["head", "neck", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow"]
+    + ["left_hand", "right_hand", "torso", "left_hip", "right_hip", "left_knee", "right_knee"]
+    + ["left_foot", "right_foot"],
+    {
+        "neck": "torso",
+        "head": "neck",
+        **_both_sides({"{s}_shoulder": "neck", "{s}_hip": "torso"}),
+        **{f"{s}_elbow": f"{s}_shoulder" for s in ("left", "right")},
+        **{f"{s}_hand": f"{s}_elbow" for s in ("left", "right")},
+        **{f"{s}_knee": f"{s}_hip" for s in ("left", "right")},
+        **{f"{s}_foot": f"{s}_knee" for s in ("left", "right")},
+    },
+    ["torso"],
+    {
+        "head": ["neck", "head"],
+        "torso": ["torso", "left_shoulder", "right_shoulder", "left_hip", "right_hip"],
+        **{f"{s}_arm": [f"{s}_elbow", f"{s}_hand"] for s in ("left", "right")},
+        **{f"{s}_leg": [f"{s}_knee", f"{s}_foot"] for s in ("left", "right")},
+    },
+    {
+        "hip_center": _mid("left_hip", "right_hip"),
+        "spine": _mid("torso"),
+        "shoulder_center": _mid("neck"),
+        **_both_sides(
+            {
+                "{s}_wrist": _mid("{s}_hand"),
+                "{s}_hand_tip": _mid("{s}_hand"),
+                "{s}_thumb": _mid("{s}_hand"),
+                "{s}_ankle": _mid("{s}_foot"),
+            }
+        ),
+    },
+)
+
+# MediaPipe BlazePose's 33 landmarks (its PoseLandmark order), 2-D image or 3-D world.
+MEDIAPIPE_33 = _build(
+    "mediapipe-33",
+    ["nose", "left_eye_inner", "left_eye", "left_eye_outer"]
+    + ["right_eye_inner", "right_eye", "right_eye_outer", "left_ear", "right_ear"]
+    + ["mouth_left", "mouth_right"]
+    + [
+        f"{s}_{p}"
+        for p in ("shoulder", "elbow", "wrist", "pinky", "index", "thumb", "hip", "knee")
+        + ("ankle", "heel", "foot_index")
+        for s in ("left", "right")
+    ],
+    {
+        **{j: "nose" for j in ("left_eye_inner", "right_eye_inner", "mouth_left", "mouth_right")},
+        **_both_sides(
+            {
+                "{s}_eye": "{s}_eye_inner",
+                "{s}_eye_outer": "{s}_eye",
+                "{s}_ear": "{s}_eye_outer",
+                "{s}_shoulder": "nose",
+                "{s}_elbow": "{s}_shoulder",
+                "{s}_wrist": "{s}_elbow",
+                "{s}_pinky": "{s}_wrist",
+                "{s}_index": "{s}_wrist",
+                "{s}_thumb": "{s}_wrist",
+                "{s}_hip": "{s}_shoulder",
+                "{s}_knee": "{s}_hip",
+                "{s}_ankle": "{s}_knee",
+                "{s}_heel": "{s}_ankle",
+                "{s}_foot_index": "{s}_ankle",
+            }
+        ),
+    },
+    ["left_hip", "right_hip"],
+    {
+        "head": ["nose", "left_ear", "right_ear", "mouth_left", "mouth_right"]
+        + [f"{s}_{p}" for s in ("left", "right") for p in ("eye_inner", "eye", "eye_outer")],
+        "torso": ["left_shoulder", "right_shoulder", "left_hip", "right_hip"],
+        **{
+            f"{s}_arm": [f"{s}_{p}" for p in ("elbow", "wrist", "pinky", "index", "thumb")]
+            for s in ("left", "right")
+        },
+        **{
+            f"{s}_leg": [f"{s}_{p}" for p in ("knee", "ankle", "heel", "foot_index")]
+            for s in ("left", "right")
+        },
+    },
+    {
+        "hip_center": _mid("left_hip", "right_hip"),
+        "shoulder_center": _mid("left_shoulder", "right_shoulder"),
+        "neck": _mid("left_shoulder", "right_shoulder"),
+        "spine": _mid("left_shoulder", "right_shoulder", "left_hip", "right_hip"),
+        "head": _mid("left_ear", "right_ear"),
+        **_both_sides(
+            {
+                "{s}_hand": _mid("{s}_wrist", "{s}_pinky", "{s}_index"),
+                "{s}_hand_tip": _mid("{s}_index"),
+                "{s}_foot": _mid("{s}_foot_index"),
+            }
+        ),
+    },
+)
+
+# SMPL's 24 body joints (the SMPL model's kinematic tree and order), 3-D.
+SMPL_24 = _build(
+    "smpl-24",
+    ["pelvis", "left_hip", "right_hip", "spine1", "left_knee", "right_knee", "spine2"]
+    + ["left_ankle", "right_ankle", "spine3", "left_foot", "right_foot", "neck"]
+    + ["left_collar", "right_collar", "head", "left_shoulder", "right_shoulder"]
+    + ["left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hand", "right_hand"],
+    {
+        "spine1": "pelvis",
+        "spine2": "spine1",
+        "spine3": "spine2",
+        "neck": "spine3",
+        "head": "neck",
+        **_both_sides(
+            {
+                "{s}_hip": "pelvis",
+                "{s}_knee": "{s}_hip",
+                "{s}_ankle": "{s}_knee",
+                "{s}_foot": "{s}_ankle",
+                "{s}_collar": "spine3",
+                "{s}_shoulder": "{s}_collar",
+                "{s}_elbow": "{s}_shoulder",
+                "{s}_wrist": "{s}_elbow",
+                "{s}_hand": "{s}_wrist",
+            }
+        ),
+    },
+    ["pelvis"],
+    {
+        "head": ["neck", "head"],
+        "torso": ["pelvis", "spine1", "spine2", "spine3", "left_hip", "right_hip"]
+        + ["left_collar", "right_collar", "left_shoulder", "right_shoulder"],
+        **{f"{s}_arm": [f"{s}_elbow", f"{s}_wrist", f"{s}_hand"] for s in ("left", "right")},
+        **{f"{s}_leg": [f"{s}_knee", f"{s}_ankle", f"{s}_foot"] for s in ("left", "right")},
+    },
+    {
+        "hip_center": _mid("pelvis"),
+        "spine": _mid("spine1", "spine2"),
+        "shoulder_center": _mid("spine3", "neck"),
+        **_both_sides({"{s}_hand_tip": _mid("{s}_hand"), "{s}_thumb": _mid("{s}_hand")}),
     },
 )

@@ -245,3 +245,23 @@ def test_millimetre_clips_are_warned_about_and_converted_with_units(env, tmp_pat
     assert r.exit_code == 0 and "millimetres" not in r.stderr
     plain = run("classify", c0, "--top-k", "1")
     assert r.stdout.splitlines()[-1] == plain.stdout.splitlines()[-1]
+
+
+def test_classify_clips_of_another_sensor_says_once_which_joints_were_derived(env):
+    rng = np.random.default_rng(0)
+    clips = []
+    for i in range(2):
+        path = env["tmp"] / f"openni{i}.npy"
+        np.save(path, rng.normal(0, 0.3, size=(20, 15, 3)).astype(np.float32))
+        clips.append(path)
+    r = run("classify", *clips, "--layout", "openni-15", "--json")
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) == 2
+    (warning,) = r.stderr.strip().splitlines()
+    assert "'openni-15' mapped onto 'kinect-v1': derived hip_center" in warning
+
+
+def test_a_2d_clip_on_a_3d_model_is_one_clear_line(env):
+    path = env["tmp"] / "coco.npy"
+    np.save(path, np.random.default_rng(0).normal(size=(20, 17, 2)).astype(np.float32))
+    assert_user_error(run("classify", path, "--layout", "coco-17"), "2-D joints", "3-D")

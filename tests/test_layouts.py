@@ -8,17 +8,29 @@ import numpy as np
 import pytest
 
 from skeletonmae.layouts import (
+    DerivedJointsWarning,
     Layout,
     LayoutError,
     available_layouts,
     get_layout,
+    joint_weights,
     layout_mapping,
     load_layout,
     map_joints,
     register_layout,
 )
 
-BUILT_IN = {"kinect-v1": 20, "msr-action3d": 20, "ntu-rgbd": 25, "coco-17": 17}
+BUILT_IN = {
+    "kinect-v1": 20,
+    "msr-action3d": 20,
+    "ntu-rgbd": 25,
+    "coco-17": 17,
+    "utd-mhad": 20,
+    "penn-action": 13,
+    "openni-15": 15,
+    "mediapipe-33": 33,
+    "smpl-24": 24,
+}
 
 
 def edges(pairs) -> set[frozenset[int]]:
@@ -178,3 +190,77 @@ def test_unmappable_layouts_fail_clearly():
         LayoutError, match="data has 25 joints on axis -2, layout 'kinect-v1' has 20"
     ):
         map_joints(np.zeros((1, 2, 25, 3)), "kinect-v1", "msr-action3d")
+
+
+def joint(data: np.ndarray, layout: str, name: str) -> np.ndarray:
+    return data[..., get_layout(layout).index(name), :]
+
+
+@pytest.mark.parametrize("src", ["openni-15", "coco-17", "mediapipe-33", "smpl-24"])
+@pytest.mark.parametrize("dst", ["kinect-v1", "ntu-rgbd", "penn-action"])
+def test_sensor_layouts_reach_the_model_layouts(src, dst):
+    """Every joint of ``dst`` is either one ``src`` has (copied) or one it derives (a weighted
+    mean of its joints, weights summing to one)."""
+    w, derived = joint_weights(src, dst)
+    s, d = get_layout(src), get_layout(dst)
+    assert w.shape == (d.num_joints, s.num_joints)
+    np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=1e-6)
+    for row, name in enumerate(d.joints):
+        if name in s.joints:
+            assert w[row, s.index(name)] == 1.0 and name not in derived
+        else:
+            assert name in derived
+
+
+def test_derived_joints_have_the_declared_values():
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(1, 4, 15, 3)).astype(np.float32)
+    with pytest.warns(DerivedJointsWarning, match="derived hip_center, spine, shoulder_center"):
+        k = map_joints(data, "openni-15", "kinect-v1")
+    mid_hips = (joint(data, "openni-15", "left_hip") + joint(data, "openni-15", "right_hip")) / 2
+    np.testing.assert_allclose(joint(k, "kinect-v1", "hip_center"), mid_hips, rtol=1e-6)
+    np.testing.assert_array_equal(joint(k, "kinect-v1", "spine"), joint(data, "openni-15", "torso"))
+    for side in ("left", "right"):
+        hand = joint(data, "openni-15", f"{side}_hand")
+        np.testing.assert_array_equal(joint(k, "kinect-v1", f"{side}_wrist"), hand)
+        np.testing.assert_array_equal(joint(k, "kinect-v1", f"{side}_hand"), hand)
+    coco = rng.normal(size=(2, 3, 17, 2)).astype(np.float32)
+    with pytest.warns(DerivedJointsWarning):
+        ntu = map_joints(coco, "coco-17", "ntu-rgbd")
+    four = [
+        joint(coco, "coco-17", f"{s}_{p}") for s in ("left", "right") for p in ("shoulder", "hip")
+    ]
+    np.testing.assert_allclose(joint(ntu, "ntu-rgbd", "spine"), sum(four) / 4, rtol=1e-5)
+    assert ntu.shape == (2, 3, 25, 2) and ntu.dtype == np.float32
+
+
+def test_exact_mappings_do_not_warn(recwarn):
+    map_joints(np.zeros((1, 2, 24, 3), np.float32), "smpl-24", "penn-action")
+    assert not [w for w in recwarn if issubclass(w.category, DerivedJointsWarning)]
+
+
+def test_user_layouts_declare_derived_joints(tmp_path):
+    spec = {
+        "name": "three-points",
+        "joints": ["left_hip", "right_hip", "head"],
+        "parents": [None, "left_hip", "left_hip"],
+        "derived": {"hip_center": {"left_hip": 1, "right_hip": 1}},
+    }
+    (tmp_path / "l.json").write_text(json.dumps(spec))
+    lay = load_layout(tmp_path / "l.json")
+    assert lay.derived == {"hip_center": ((0, 1.0), (1, 1.0))}
+    assert Layout.from_dict(lay.to_dict()) == lay
+    for bad in ({"head": {"left_hip": 1}}, {"neck": {"left_hip": -1}}, {"neck": {"ear": 1}}):
+        with pytest.raises(LayoutError):
+            Layout.from_dict({**spec, "derived": bad})
+
+
+def test_configs_saved_before_derivations_keep_them():
+    from skeletonmae.models.base import config_from_dict
+
+    spec = get_layout("coco-17").to_dict()
+    del spec["derived"]
+    config_from_dict(
+        {"arch": "skeletonmae-graph", "layout": "coco-17", "in_channels": 2, "layout_spec": spec}
+    )
+    assert "hip_center" in get_layout("coco-17").derived

@@ -155,14 +155,16 @@ def _clips(
 ) -> tuple[list, list[Path]]:
     """Read every clip first, so that a bad file stops the command before any output; with
     ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files)."""
-    clips, kept = [], []
+    clips, kept, said = [], [], set()
     for f in files:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 clips.append(model.to_clip(f, layout=layout, units=units))
             for w in caught:
-                click.echo(f"Warning: {w.message}", err=True)
+                if str(w.message) not in said:  # e.g. derived joints: once, not once per clip
+                    said.add(str(w.message))
+                    click.echo(f"Warning: {w.message}", err=True)
             kept.append(f)
         except (OSError, ValueError, LookupError) as e:  # the group's user errors
             msg = " ".join(str(e).split("\n"))

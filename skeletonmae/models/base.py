@@ -25,7 +25,7 @@ from torch import nn
 from ..clip import Clip
 from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
-from ..layouts import Layout, get_layout, register_layout
+from ..layouts import Layout, available_layouts, get_layout, register_layout
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
@@ -114,7 +114,15 @@ class ModelConfig:
                 f"{len(self.preprocess.streams)} input streams {list(self.preprocess.streams)}"
             )
         if self.layout_spec is not None:
-            register_layout(Layout.from_dict(self.layout_spec), overwrite=True)
+            spec = Layout.from_dict(self.layout_spec)
+            known = available_layouts()
+            if "derived" not in self.layout_spec and spec.name in known:
+                # configs written before layouts declared derived joints keep today's
+                # derivations for the same skeleton
+                current = get_layout(spec.name)
+                if (current.joints, current.parents) == (spec.joints, spec.parents):
+                    spec = replace(spec, derived=current.derived)
+            register_layout(spec, overwrite=True)
         lay = get_layout(self.layout)
         self.layout = lay.name
         self.layout_spec = lay.to_dict()
@@ -351,6 +359,12 @@ class SkeletonModel(nn.Module):
             else:
                 c = load_clip(p, layout=layout)
         c = c.to_layout(self.config.layout)
+        if c.num_channels != self.config.coord_channels:
+            raise ValueError(
+                f"{c.source or 'clip'}: {c.num_channels}-D joints, but this model takes "
+                f"{self.config.coord_channels}-D ones (a 2-D pose cannot feed a 3-D model, nor "
+                "the other way round: pick a model of the clip's kind)"
+            )
         if units is not None:
             if units not in UNITS:
                 raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}")
@@ -396,11 +410,6 @@ class SkeletonModel(nn.Module):
         ]
         if not arrays:
             raise ValueError("no clips given")
-        c = arrays[0].shape[-4] // len(self.config.preprocess.streams)
-        if c != self.config.coord_channels:
-            raise ValueError(
-                f"clip has {c} coordinates per joint, model expects {self.config.coord_channels}"
-            )
         return torch.from_numpy(np.stack(arrays)).to(self.device)
 
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
