@@ -64,3 +64,22 @@ def test_readme_building_blocks_block_runs(capsys):
     exec(compile(_section_block("Building blocks", "python"), "README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert "torch.Size([2, 16, 128])" in printed and "tensor([144., 144.])" in printed
+
+
+def test_readme_sensor_and_export_blocks_run(workdir, capsys):
+    exec(compile(_section_block("Clips from other sensors", "python"), "README.md", "exec"), {})
+    cli = f"{shlex.quote(sys.executable)} -m skeletonmae"
+    lines = [
+        *_section_block("Clips from other sensors", "bash").strip().splitlines(),
+        *_section_block("Exporting to ONNX", "bash").strip().splitlines(),
+    ]
+    outputs = []
+    for line in lines:
+        assert line.startswith("skeletonmae "), line
+        out = subprocess.run(
+            cli + line.removeprefix("skeletonmae"), shell=True, capture_output=True, text=True
+        )
+        assert out.returncode == 0, f"{line}\n{out.stderr[-2000:]}"
+        outputs.append(out)
+    assert "derived hip_center" in outputs[0].stderr and "throw" in outputs[0].stdout
+    assert (workdir / "systemb.onnx").is_file()
