@@ -322,6 +322,19 @@ def _pretraining(run: Path, results: Mapping[str, Any]) -> str:
     return p.parent.name if p.name == "model" else p.name
 
 
+def evaluation(entry: Mapping[str, Any]) -> str:
+    """How an entry's metrics were obtained, read from its config: always the final epoch (no
+    selection on the test split); one model or an ensemble of k; the test-time views averaged
+    (see `PreprocessConfig.test_views`). Empty for an entry without metrics."""
+    if not entry.get("metrics"):
+        return ""
+    k = len(entry["config"].get("members") or [])
+    views = len(entry["preprocess"].get("test_views") or [[0.0, 1.0]])
+    who = f"ensemble of {k}" if k else "single model"
+    how = "whole clip" if views == 1 else f"{views} test-time views"
+    return f"final epoch, {who}, {how}"
+
+
 def make_entry(
     name: str,
     source: str | os.PathLike,
@@ -378,6 +391,8 @@ def make_entry(
             entry[key] = results[key]
     if results.get("stage"):
         entry["pretraining"] = _pretraining(src, results)
+    if entry["metrics"]:
+        entry["evaluation"] = evaluation(entry)
     entry.update(fields)
     return entry
 
@@ -449,8 +464,9 @@ def set_revision(
 def results_table(manifest: str | os.PathLike | None = None) -> str:
     """The README's zoo table (Markdown), generated from the manifest so the two cannot drift."""
     rows = [
-        "| checkpoint | architecture | pre-training | protocol | top-1 | params | size | command |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| checkpoint | architecture | pre-training | protocol | top-1 | evaluation | params "
+        "| size | command |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for e in load_manifest(manifest).data["models"]:
         top1 = next((m["value"] for m in e["metrics"] if m.get("name") == "top1"), None)
@@ -458,6 +474,7 @@ def results_table(manifest: str | os.PathLike | None = None) -> str:
         rows.append(
             f"| {e['name']} | {e['architecture']} | {e.get('pretraining', '—')} "
             f"| {e['dataset']} {e['protocol']} | {'—' if top1 is None else f'{top1:.2f}'} "
-            f"| {e['params'] / 1e6:.2f} M | {size:.1f} MB | `{e.get('command') or ''}` |"
+            f"| {e.get('evaluation') or '—'} | {e['params'] / 1e6:.2f} M | {size:.1f} MB "
+            f"| `{e.get('command') or ''}` |"
         )
     return "\n".join(rows)
