@@ -1,5 +1,6 @@
-"""Training commands: ``pretrain``, ``linear-probe``, ``finetune`` (each driven by a recipe) and
-``evaluate`` (top-1 / top-5 of a trained classifier on a dataset split)."""
+"""Training commands: ``pretrain``, ``linear-probe``, ``finetune`` (each driven by a recipe),
+``ensemble`` (several classifiers as one model) and ``evaluate`` (top-1 / top-5 of a trained
+classifier on a dataset split)."""
 
 from __future__ import annotations
 
@@ -164,15 +165,17 @@ def evaluate(
 
 
 def _evaluation_defaults(model: str) -> tuple[str | None, str | None]:
-    """Dataset and split from a run directory's recipe.json, else from the zoo manifest."""
+    """Dataset and split from a run directory's recipe.json (or an ensemble's results.json),
+    else from the zoo manifest."""
     from ..zoo import get_entry
 
     p = Path(model)
     if p.exists():
-        for recipe_file in (p / "recipe.json", p.parent / "recipe.json"):
-            if recipe_file.is_file():
-                r = json.loads(recipe_file.read_text())
-                return r.get("dataset"), r.get("eval_split")
+        for d in (p, p.parent):
+            for name in ("recipe.json", "results.json"):
+                if (d / name).is_file():
+                    r = json.loads((d / name).read_text())
+                    return r.get("dataset"), r.get("eval_split")
     try:
         entry = get_entry(model)
     except (KeyError, ValueError, FileNotFoundError):
@@ -180,9 +183,99 @@ def _evaluation_defaults(model: str) -> tuple[str | None, str | None]:
     return entry.get("dataset"), entry.get("eval_split")
 
 
+@click.command("ensemble")
+@click.argument("models", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run directory to write: model/ (one config.json + one safetensors) and results.json.",
+)
+@click.option("--weights", help="Comma-separated weight of each member [default: equal].")
+@click.option(
+    "--test-views",
+    help='Test-time views as JSON, e.g. "[[0,1],[0,0.8],[0.1,0.8],[0.2,0.8]]" '
+    "[default: the first member's].",
+)
+@click.option(
+    "--data-root",
+    envvar="SKELETONMAE_DATA_ROOT",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Evaluate the ensemble on this dataset directory and record the result.",
+)
+@click.option("--dataset", help="Dataset name [default: the first member's].")
+@click.option("--split", help="Split to evaluate [default: the first member's evaluation split].")
+@click.option("--threads", type=int, help="CPU threads for PyTorch.")
+def ensemble(
+    models: tuple[str, ...],
+    output: Path,
+    weights: str | None,
+    test_views: str | None,
+    data_root: Path | None,
+    dataset: str | None,
+    split: str | None,
+    threads: int | None,
+) -> None:
+    """Combine classifiers MODELS (zoo names, model or run directories) into one model that
+    averages their softmax; each member reads its own input streams from one shared batch."""
+    from ..fileio import write_json_atomic
+    from ..models import SkeletonEnsemble, SkeletonModel
+
+    _threads(threads)
+    try:
+        w = [float(v) for v in weights.split(",")] if weights else None
+        views = json.loads(test_views) if test_views else None
+    except ValueError as e:
+        raise click.BadParameter(f"not a number list / JSON: {e}") from None
+    members = [SkeletonModel.from_pretrained(m) for m in models]
+    net = SkeletonEnsemble.from_members(members, weights=w, test_views=views)
+    net.save_pretrained(output / "model")
+    default_dataset, default_split = _evaluation_defaults(models[0])
+    results = {
+        "stage": "ensemble",
+        "init": ", ".join(Path(m).name for m in models),
+        "members": list(models),
+        "dataset": dataset or default_dataset,
+        "eval_split": split or default_split,
+        "command": "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+    }
+    line = f"wrote an ensemble of {len(models)} -> {output / 'model'}"
+    if data_root is not None:
+        if not results["dataset"] or not results["eval_split"]:
+            raise click.ClickException("cannot tell which dataset/split to evaluate on; pass both")
+        from ..datasets import open_dataset
+        from ..engine import evaluate_model
+
+        ds = open_dataset(results["dataset"], data_root)
+        train = _evaluation_train_split(models[0])
+        if train:
+            results["train_split"] = train
+        clips, _ = ds.load_split(results["eval_split"])
+        results.update(evaluate_model(net, clips))
+        line += f"; {results['dataset']} {results['eval_split']}: top1={results['top1']:.2f}"
+    write_json_atomic(output / "results.json", results)
+    click.echo(line)
+
+
+def _evaluation_train_split(model: str) -> str | None:
+    """The training split of a zoo entry or a run directory, for an ensemble's record."""
+    from ..zoo import get_entry
+
+    p = Path(model)
+    for f in (p / "recipe.json", p.parent / "recipe.json"):
+        if p.exists() and f.is_file():
+            return json.loads(f.read_text()).get("train_split")
+    try:
+        return get_entry(model).get("train_split")
+    except (KeyError, ValueError, FileNotFoundError):
+        return None
+
+
 COMMANDS = [
     _stage_command("pretrain"),
     _stage_command("linear-probe"),
     _stage_command("finetune"),
+    ensemble,
     evaluate,
 ]

@@ -1,12 +1,14 @@
 """Model architectures of the zoo; each registers itself in `ARCHITECTURES` by its ``arch``."""
 
 from .base import ARCHITECTURES, CheckpointError, ModelConfig, SkeletonModel, config_from_dict
+from .ensemble import EnsembleConfig, SkeletonEnsemble
 from .graph import GraphDecoder, GraphEncoder, GraphSkeletonMAE, GraphSkeletonMAEConfig
 from .transformer import SkeletonDecoder, SkeletonEncoder, SkeletonMAE, SkeletonMAEConfig
 
 __all__ = [
     "ARCHITECTURES",
     "CheckpointError",
+    "EnsembleConfig",
     "GraphDecoder",
     "GraphEncoder",
     "GraphSkeletonMAE",
@@ -14,6 +16,7 @@ __all__ = [
     "ModelConfig",
     "SkeletonDecoder",
     "SkeletonEncoder",
+    "SkeletonEnsemble",
     "SkeletonMAE",
     "SkeletonMAEConfig",
     "SkeletonModel",
