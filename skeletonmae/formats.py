@@ -29,7 +29,7 @@ from .fileio import atomic_write
 from .io.msrc12 import read_msrc12
 from .io.penn_action import read_penn_action
 from .io.utd_mhad import read_utd_mhad
-from .layouts import Layout, available_layouts, get_layout
+from .layouts import SENSOR_LAYOUTS, Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, check_array_size, safe_load
 
 __all__ = [
@@ -56,10 +56,12 @@ _ARRAY_CONVENTIONS = ("tvc", "mtvc", "ctvm")
 
 
 def infer_layout(num_joints: int, *, source: str) -> Layout:
-    """The one registered layout with ``num_joints`` joints; none or several is an error asking
-    for ``layout=``."""
+    """The one registered layout with ``num_joints`` joints (sensor layouts, `SENSOR_LAYOUTS`, are
+    never guessed); none or several is an error asking for ``layout=``."""
     candidates = [
-        get_layout(n) for n in available_layouts() if get_layout(n).num_joints == num_joints
+        get_layout(n)
+        for n in available_layouts()
+        if get_layout(n).num_joints == num_joints and n not in SENSOR_LAYOUTS
     ]
     if len(candidates) != 1:
         names = ", ".join(c.name for c in candidates) or "no known layout"

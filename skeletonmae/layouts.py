@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "SENSOR_LAYOUTS",
     "DerivedJointsWarning",
     "Layout",
     "LayoutError",
@@ -506,6 +507,10 @@ PENN_ACTION = _build(
 # Each derivation approximates a joint the layout lacks from the nearest ones it has (the
 # hip centre is the mid-point of the hips, a missing wrist is the hand, a missing hand is
 # the wrist…); they serve inference on other sensors' clips, not training.
+
+# Layouts used when named, never guessed from a joint count: other skeletons share their counts
+# in other orders (JHMDB's 15 joints, for one).
+SENSOR_LAYOUTS = ("openni-15", "mediapipe-33", "smpl-24")
 
 # OpenNI / PrimeSense NiTE 2 skeleton (nite::JointType order), 15 joints, 3-D.
 OPENNI_15 = _build(

@@ -264,3 +264,11 @@ def test_configs_saved_before_derivations_keep_them():
         {"arch": "skeletonmae-graph", "layout": "coco-17", "in_channels": 2, "layout_spec": spec}
     )
     assert "hip_center" in get_layout("coco-17").derived
+
+
+@pytest.mark.parametrize("v", [15, 24, 33])
+def test_sensor_layouts_are_never_guessed_from_a_joint_count(v):
+    from skeletonmae.formats import array_to_clip
+
+    with pytest.raises(ValueError, match="pass layout="):
+        array_to_clip(np.zeros((4, v, 3), np.float32) + 0.1)

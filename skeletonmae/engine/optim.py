@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import nn
 
+from ..models.base import SkeletonModel
 from .recipe import Recipe
 
 __all__ = ["build_optimizer", "lr_at", "set_lr"]
@@ -21,17 +21,17 @@ def lr_at(recipe: Recipe, epoch: float) -> float:
     return recipe.min_lr + (recipe.lr - recipe.min_lr) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-def build_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
-    """Parameter groups with layer-wise lr decay (``lr_scale``) and no weight decay on biases,
-    norms and embeddings."""
-    layer_id = getattr(model, "layer_id", lambda name: 0)
-    depth = max((layer_id(n) for n, _ in model.named_parameters()), default=0)
+def build_optimizer(model: SkeletonModel, recipe: Recipe) -> torch.optim.Optimizer:
+    """Parameter groups with layer-wise lr decay (``lr_scale``, from ``model.layer_id``) and no
+    weight decay on biases, norms and what ``model.no_weight_decay()`` names."""
+    depth = max((model.layer_id(n) for n, _ in model.named_parameters()), default=0)
+    skip = model.no_weight_decay()
     groups: dict[tuple[int, bool], dict] = {}
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
-        no_decay = p.ndim <= 1 or "pos_" in name or "token" in name
-        lid = layer_id(name)
+        no_decay = p.ndim <= 1 or name in skip
+        lid = model.layer_id(name)
         g = groups.setdefault(
             (lid, no_decay),
             {

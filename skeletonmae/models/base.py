@@ -203,13 +203,22 @@ def _check_finite(values: torch.Tensor, what: str) -> None:
 
 
 class SkeletonModel(nn.Module):
-    """Base class of zoo models. Subclasses set ``config_class`` and implement
-    ``forward_features`` ((N, C, T, V, M) → (N, D)) and ``forward`` (→ logits)."""
+    """Base class of zoo models, and the contract the training engine relies on.
+
+    Subclasses set ``config_class`` and implement ``forward_features`` ((N, C, T, V, M) →
+    (N, F)) and ``forward`` (→ logits, or the features of an encoder). For the engine they also
+    provide, where they can: ``pretrain_loss`` (the self-supervised objective), ``head`` (the
+    classifier on ``forward_features``, trained alone by the linear probe; None for an encoder),
+    ``layer_id`` (depths for layer-wise lr decay), ``no_weight_decay`` (parameters kept out of
+    weight decay) and ``encoder.*`` parameters (what `engine.load_encoder` copies from a
+    pre-trained model).
+    """
 
     config_class: ClassVar[type[ModelConfig]] = ModelConfig
     # The encoder's input projection, whose axis 1 runs over the input channels (streams ×
     # coordinates): `engine.load_encoder` maps it between models with different streams.
     input_projection: ClassVar[str] = ""
+    head: nn.Module | None
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -481,6 +490,26 @@ class SkeletonModel(nn.Module):
     ) -> list[tuple[str, float]]:
         """Top-k (class name, probability) for one clip."""
         return self.classify_batch([clip], top_k=top_k, layout=layout)[0]
+
+    # -- the engine's contract ---------------------------------------------------------------
+    def forward_features(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
+        """(N, C, T, V, M) → (N, F) pooled features (see `POOLINGS`)."""
+        raise NotImplementedError
+
+    def pretrain_loss(
+        self, x: torch.Tensor, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """The self-supervised loss of a batch, and extras for inspection."""
+        raise RuntimeError(f"a {self.config.arch} model has no self-supervised objective")
+
+    def layer_id(self, name: str) -> int:
+        """Depth of parameter ``name`` for layer-wise lr decay (0: all at the same depth)."""
+        return 0
+
+    def no_weight_decay(self) -> set[str]:
+        """Names of the parameters with more than one dimension kept out of weight decay
+        (position embeddings, mask tokens); biases and norms never decay."""
+        return set()
 
     def pool_persons(self, feats: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
         """(N·M, F) per-person features → (N, F) by the config's ``person_pooling``, given the

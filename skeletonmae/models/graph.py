@@ -483,6 +483,10 @@ class GraphSkeletonMAE(SkeletonModel):
         return coords - coords[:, :, self.parent_index]
 
     # -- fine-tuning helpers --------------------------------------------------------------------
+    def no_weight_decay(self) -> set[str]:
+        names = {"mask_token"} if self.mask_token is not None else set()
+        return names | ({"strl.pos_time"} if self.strl is not None else set())
+
     def layer_id(self, name: str) -> int:
         """Depth of a parameter for layer-wise lr decay: the input projection 0, encoder GIN layer
         i → i + 1, everything else (mask token, decoder, STRL, head) encoder_layers + 1."""

@@ -402,6 +402,12 @@ class SkeletonMAE(SkeletonModel):
         return loss, extras
 
     # -- fine-tuning helpers --------------------------------------------------------------------
+    def no_weight_decay(self) -> set[str]:
+        names = {"encoder.pos_time", "encoder.pos_joint"}
+        if self.decoder is not None:
+            names |= {"decoder.pos_time", "decoder.pos_joint", "decoder.mask_token"}
+        return names
+
     def layer_id(self, name: str) -> int:
         """Depth of a parameter for layer-wise lr decay: embeddings 0, block i → i + 1, the rest
         (final norm, head) depth + 1."""
