@@ -14,6 +14,12 @@ __all__ = ["card_data", "render_model_card"]
 DATASETS = {
     "nw-ucla": ("NW-UCLA", "Northwestern-UCLA Multiview Action3D (Wang et al., CVPR 2014)"),
     "msr-action3d": ("MSR Action3D", "MSR Action3D (Li, Zhang and Liu, CVPR workshops 2010)"),
+    "utd-mhad": ("UTD-MHAD", "UTD-MHAD (Chen, Jafari and Kehtarnavaz, ICIP 2015)"),
+    "penn-action": ("Penn Action", "Penn Action (Zhang, Zhu and Derpanis, ICCV 2013)"),
+    "corpus": (
+        "Kinect v1 corpus",
+        "a Kinect v1 corpus (NW-UCLA, MSR Action3D, MSRC-12 training data)",
+    ),
 }
 METRICS = {
     "top1": ("accuracy", "Top-1 accuracy (%)"),
@@ -24,6 +30,8 @@ ARCHITECTURES = {
     "(Wu et al., ICME workshops 2023)",
     "skeletonmae-graph": "System B, the graph SkeletonMAE with its STRL classifier "
     "(Yan et al., ICCV 2023)",
+    "skeletonmae-ensemble": "an ensemble of zoo classifiers run as one model (their softmax "
+    "averaged)",
 }
 TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition")
 
@@ -78,6 +86,20 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _members(entry: dict[str, Any]) -> list[str]:
+    """For an ensemble: what it is made of."""
+    members = entry["config"].get("members") or []
+    if not members:
+        return []
+    weights = entry["config"].get("weights") or [1.0] * len(members)
+    lines = ["", f"It is an **ensemble of {len(members)}** classifiers, softmax averaged:"]
+    for m, w in zip(members, weights, strict=True):
+        streams = ", ".join(m["preprocess"].get("streams", ["joint"]))
+        arch = ARCHITECTURES.get(m["arch"], m["arch"])
+        lines.append(f"- weight {w:g}: {arch}, input {streams}")
+    return lines
+
+
 def render_model_card(entry: dict[str, Any]) -> str:
     """README.md text (YAML front matter + Markdown) for a manifest entry."""
     name, repo = entry["name"], entry["repo_id"]
@@ -96,6 +118,7 @@ def render_model_card(entry: dict[str, Any]) -> str:
         entry["description"] or f"SkeletonMAE: {what} for `{entry['layout']}` skeletons.",
         "",
         f"Architecture: {arch}. Parameters: {entry['params']:,}.",
+        *_members(entry),
         "",
         "## Use",
         "",
@@ -119,6 +142,8 @@ def render_model_card(entry: dict[str, Any]) -> str:
         "",
     ]
     if entry["metrics"]:
+        if entry.get("evaluation"):
+            lines += [f"How obtained: {entry['evaluation']}.", ""]
         lines += ["| metric | value | split | clips | command |", "|---|---|---|---|---|"]
         lines += [
             f"| {METRICS.get(m['name'], (None, m['name']))[1]} | {m['value']} | {m['split']} "
