@@ -29,6 +29,7 @@ from .fileio import atomic_write
 from .io.msrc12 import read_msrc12
 from .io.penn_action import read_penn_action
 from .io.utd_mhad import read_utd_mhad
+from .labels import load_label_map
 from .layouts import SENSOR_LAYOUTS, Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, check_array_size, safe_load
 
@@ -371,18 +372,7 @@ def _read_ntu_skeleton(path: Path, layout: Layout | None, convention: str | None
     return Clip(data, "ntu-rgbd", label=label, fps=30.0, source=str(path))
 
 
-UTKINECT_CLASSES = [
-    "walk",
-    "sitDown",
-    "standUp",
-    "pickUp",
-    "carry",
-    "throw",
-    "push",
-    "pull",
-    "waveHands",
-    "clapHands",
-]
+UTKINECT_CLASSES = load_label_map("utkinect")
 _UTK_JOINTS = 20
 
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
+from ..labels import load_label_map
 
 __all__ = [
     "MSRC12_CLASSES",
@@ -31,20 +32,7 @@ __all__ = [
 ]
 
 MSRC12_FPS = 30.0
-MSRC12_CLASSES = [
-    "lift outstretched arms",
-    "duck",
-    "push right",
-    "goggles",
-    "wind it up",
-    "shoot",
-    "bow",
-    "throw",
-    "had enough",
-    "change weapon",
-    "beat both",
-    "kick",
-]
+MSRC12_CLASSES = load_label_map("msrc-12")
 _TICKS_PER_CSV_UNIT = 49.875
 _NAME = re.compile(r"P(\d+)_(\d+)_(\d+)(A?)_p(\d+)$")
 _TAG = re.compile(r"\s*(\d+)\s*;\s*G(\d+)\b")  # "tick;G<k> name"

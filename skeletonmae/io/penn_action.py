@@ -11,27 +11,12 @@ from typing import NamedTuple
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
+from ..labels import load_label_map
 
 __all__ = ["PENN_ACTION_CLASSES", "PennActionLabel", "read_penn_action", "read_penn_action_label"]
 
 # The files' ``action`` strings, in sorted order (class ids follow it).
-PENN_ACTION_CLASSES = [
-    "baseball_pitch",
-    "baseball_swing",
-    "bench_press",
-    "bowl",
-    "clean_and_jerk",
-    "golf_swing",
-    "jump_rope",
-    "jumping_jacks",
-    "pullup",
-    "pushup",
-    "situp",
-    "squat",
-    "strum_guitar",
-    "tennis_forehand",
-    "tennis_serve",
-]
+PENN_ACTION_CLASSES = load_label_map("penn-action")
 
 
 class PennActionLabel(NamedTuple):

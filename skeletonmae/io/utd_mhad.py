@@ -10,38 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
+from ..labels import load_label_map
 
 __all__ = ["UTD_MHAD_CLASSES", "parse_utd_mhad_name", "read_utd_mhad"]
 
-UTD_MHAD_CLASSES = [
-    "right arm swipe to the left",
-    "right arm swipe to the right",
-    "right hand wave",
-    "two hand front clap",
-    "right arm throw",
-    "cross arms in the chest",
-    "basketball shoot",
-    "right hand draw x",
-    "right hand draw circle (clockwise)",
-    "right hand draw circle (counter clockwise)",
-    "draw triangle",
-    "bowling (right hand)",
-    "front boxing",
-    "baseball swing from right",
-    "tennis right hand forehand swing",
-    "arm curl (two arms)",
-    "tennis serve",
-    "two hand push",
-    "right hand knock on door",
-    "right hand catch an object",
-    "right hand pick up and throw",
-    "jogging in place",
-    "walking in place",
-    "sit to stand",
-    "stand to sit",
-    "forward lunge (left foot forward)",
-    "squat (two arms stretch out)",
-]
+UTD_MHAD_CLASSES = load_label_map("utd-mhad")
 _NAME = re.compile(r"a(\d+)_s(\d+)_t(\d+)_skeleton$")
 
 
