@@ -11,22 +11,14 @@ from pathlib import Path
 
 import click
 
+from .options import data_root_option, json_option, set_threads, threads_option
+
 __all__ = ["COMMANDS"]
 
-_data_root = click.option(
-    "--data-root",
+_data_root = data_root_option(
     required=True,
-    envvar="SKELETONMAE_DATA_ROOT",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Dataset directory, e.g. ../shared/data/nw-ucla (or $SKELETONMAE_DATA_ROOT).",
 )
-
-
-def _threads(n: int | None) -> None:
-    if n:
-        import torch
-
-        torch.set_num_threads(n)
 
 
 def _stage_command(stage: str) -> click.Command:
@@ -67,7 +59,7 @@ def _stage_command(stage: str) -> click.Command:
         "--overwrite", is_flag=True, help="Start again in an --output that already holds a run."
     )
     @click.option("--device", help="cpu, cuda, cuda:1… [default: cuda if available].")
-    @click.option("--threads", type=int, help="CPU threads for PyTorch.")
+    @threads_option
     @click.option("--progress/--no-progress", default=True, help="Show a progress bar per epoch.")
     def command(
         recipe: str,
@@ -83,7 +75,7 @@ def _stage_command(stage: str) -> click.Command:
     ) -> None:
         from ..engine import load_recipe, run
 
-        _threads(threads)
+        set_threads(threads)
         try:
             r = load_recipe(recipe).override(**overrides)
             if init is not None:
@@ -118,8 +110,8 @@ def _stage_command(stage: str) -> click.Command:
 @click.option("--dataset", help="Dataset name [default: the model's manifest entry or run recipe].")
 @click.option("--split", help="Split to evaluate [default: the model's evaluation split].")
 @click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--threads", type=int, help="CPU threads for PyTorch.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@threads_option
+@json_option("the result")
 def evaluate(
     model: str,
     data_root: Path,
@@ -135,7 +127,7 @@ def evaluate(
     from ..engine import evaluate_model
     from ..models import SkeletonModel
 
-    _threads(threads)
+    set_threads(threads)
     default_dataset, default_split = _evaluation_defaults(model)
     dataset, split = dataset or default_dataset, split or default_split
     if not dataset or not split:
@@ -198,15 +190,12 @@ def _evaluation_defaults(model: str) -> tuple[str | None, str | None]:
     help='Test-time views as JSON, e.g. "[[0,1],[0,0.8],[0.1,0.8],[0.2,0.8]]" '
     "[default: the first member's].",
 )
-@click.option(
-    "--data-root",
-    envvar="SKELETONMAE_DATA_ROOT",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Evaluate the ensemble on this dataset directory and record the result.",
+@data_root_option(
+    required=False, help="Evaluate the ensemble on this dataset directory and record the result."
 )
 @click.option("--dataset", help="Dataset name [default: the first member's].")
 @click.option("--split", help="Split to evaluate [default: the first member's evaluation split].")
-@click.option("--threads", type=int, help="CPU threads for PyTorch.")
+@threads_option
 def ensemble(
     models: tuple[str, ...],
     output: Path,
@@ -222,7 +211,7 @@ def ensemble(
     from ..fileio import write_json_atomic
     from ..models import SkeletonEnsemble, SkeletonModel
 
-    _threads(threads)
+    set_threads(threads)
     try:
         w = [float(v) for v in weights.split(",")] if weights else None
         views = json.loads(test_views) if test_views else None

@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from .options import json_option
+
 __all__ = ["COMMANDS"]
 
 
@@ -38,7 +40,7 @@ def _metric(entry: dict[str, Any]) -> str:
 
 
 @click.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@json_option("the entries")
 def list_models(as_json: bool) -> None:
     """The model zoo: name, architecture, dataset, metric and size of each checkpoint."""
     zoo = _manifest()
@@ -64,7 +66,7 @@ def list_models(as_json: bool) -> None:
 
 @click.command("info")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the manifest entry as JSON.")
+@json_option("the manifest entry")
 def info(name: str, as_json: bool) -> None:
     """The manifest entry of zoo model NAME."""
     e = _manifest().get(name)
@@ -210,7 +212,7 @@ _layout_option = click.option(
 @_model_option
 @click.option("--top-k", "-k", type=click.IntRange(min=1), default=5, show_default=True)
 @_layout_option
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@json_option("the results")
 @_skip_errors_option
 @_batch_size_option
 @_units_option

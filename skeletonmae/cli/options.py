@@ -1,0 +1,35 @@
+"""Options several commands share, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["data_root_option", "json_option", "set_threads", "threads_option"]
+
+threads_option = click.option("--threads", type=int, help="CPU threads for PyTorch.")
+
+
+def set_threads(n: int | None) -> None:
+    """Apply ``--threads`` (PyTorch imported only when it is given)."""
+    if n:
+        import torch
+
+        torch.set_num_threads(n)
+
+
+def data_root_option(*, required: bool, help: str) -> click.decorators.FC:
+    """``--data-root`` (also read from $SKELETONMAE_DATA_ROOT): an existing directory."""
+    return click.option(
+        "--data-root",
+        required=required,
+        envvar="SKELETONMAE_DATA_ROOT",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help=help,
+    )
+
+
+def json_option(what: str):
+    """``--json``: print ``what`` as JSON instead of text."""
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as JSON.")
