@@ -419,18 +419,6 @@ class Reconstruction:
         return np.repeat(self.mask, self.patch_size, axis=0)
 
 
-def _raw_target(x, patch_size: int, target: str):
-    """System A's per-token target of (B, C, T, V) before per-patch normalisation:
-    (B, T'·V, p·C) of coordinates or of motion x[t+1] − x[t] (zero at the last frame)."""
-    from einops import rearrange
-
-    if target == "motion":
-        motion = x.new_zeros(x.shape)
-        motion[:, :, :-1] = x[:, :, 1:] - x[:, :, :-1]
-        x = motion
-    return rearrange(x, "b c (tp p) v -> b (tp v) (p c)", p=patch_size)
-
-
 def _integrate_motion(x: np.ndarray, motion: np.ndarray, masked: np.ndarray) -> np.ndarray:
     """Coordinates (C, T, V) from true coordinates where visible and predicted motion where
     masked. A masked run of frames is integrated backwards from the visible frame after it,
@@ -509,7 +497,7 @@ def reconstruct(
         pred, mask = extras["pred"][:1], extras["mask"][0].bool()
         flat = x[..., 0]  # (1, C, T, V)
         if cfg.norm_target:
-            raw = _raw_target(flat, cfg.patch_size, cfg.target)
+            raw = model.raw_target(flat)
             mean = raw.mean(dim=-1, keepdim=True)
             std = (raw.var(dim=-1, keepdim=True, unbiased=False) + 1e-6).sqrt()
             pred = pred * std + mean
@@ -518,7 +506,7 @@ def reconstruct(
     values = rearrange(
         pred[0], "(tp v) (p c) -> c (tp p) v", v=cfg.num_joints, p=cfg.patch_size
     ).numpy()
-    coords = flat[0].numpy()
+    coords = flat[0, : cfg.coord_channels].numpy()  # the joint stream
     grid = mask.reshape(cfg.num_patches, cfg.num_joints).numpy()
     masked = np.repeat(grid, cfg.patch_size, axis=0)
     if cfg.target == "coords":

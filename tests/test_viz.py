@@ -39,7 +39,8 @@ def tiny_model(**kw) -> SkeletonMAE:
     torch.manual_seed(0)
     sizes = {"dim": 16, "depth": 1, "num_heads": 2, "decoder_dim": 16, "decoder_depth": 1,
              "decoder_heads": 2}  # fmt: skip
-    cfg = SkeletonMAEConfig(preprocess=PreprocessConfig(num_frames=16), **{**sizes, **kw})
+    kw.setdefault("preprocess", PreprocessConfig(num_frames=16))
+    cfg = SkeletonMAEConfig(**{**sizes, **kw})
     return SkeletonMAE(cfg).eval()
 
 
@@ -154,14 +155,14 @@ def test_grid_rejects_a_mask_of_the_wrong_shape():
 # -- reconstruction ------------------------------------------------------------------------------
 
 
-def test_raw_target_matches_the_model_target(clip):
-    for target in ("motion", "coords"):
-        model = tiny_model(target=target)
-        x = model.prepare([clip])[..., 0]
-        raw = viz._raw_target(x, model.config.patch_size, target)
-        norm = (raw - raw.mean(-1, keepdim=True)) / (raw.var(-1, keepdim=True, unbiased=False)
-                                                     + 1e-6).sqrt()  # fmt: skip
-        torch.testing.assert_close(norm, model.target(x))
+def test_reconstruct_draws_the_joints_of_a_multi_stream_model(clip, monkeypatch):
+    pre = PreprocessConfig(num_frames=16, streams=["joint", "bone", "motion"])
+    model = tiny_model(in_channels=9, preprocess=pre)
+    _perfect_decoder(model, monkeypatch)
+    rec = viz.reconstruct(model, clip, seed=3)
+    assert rec.original.shape == (16, 20, 3)
+    np.testing.assert_allclose(rec.original, model.prepare([clip])[0, :3, ..., 0].permute(1, 2, 0))
+    np.testing.assert_allclose(rec.reconstruction, rec.original, atol=1e-4)
 
 
 @pytest.mark.parametrize("target", ["motion", "coords"])

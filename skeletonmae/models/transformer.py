@@ -355,16 +355,21 @@ class SkeletonMAE(SkeletonModel):
         scores = masking.motion_scores(x[:, : c.coord_channels], c.patch_size)
         return masking.motion_aware_masking(scores, c.mask_ratio, c.motion_tau, generator=generator)
 
-    def target(self, x: torch.Tensor) -> torch.Tensor:
-        """Reconstruction target per token, (B, T'·V, p·C): motion or coordinates, optionally
-        normalised per patch; only the joint channels (the first ``coord_channels``) are
-        reconstructed, whatever other streams the input carries."""
+    def raw_target(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstruction target per token before per-patch normalisation, (B, T'·V, p·C):
+        motion (x[t+1] − x[t], zero at the last frame) or coordinates of the joint channels
+        (the first ``coord_channels`` of (B, C, T, V)), whatever other streams the input
+        carries."""
         x = x[:, : self.config.coord_channels]
         if self.config.target == "motion":
             motion = torch.zeros_like(x)
             motion[:, :, :-1] = x[:, :, 1:] - x[:, :, :-1]
             x = motion
-        t = rearrange(x, "b c (tp p) v -> b (tp v) (p c)", p=self.config.patch_size)
+        return rearrange(x, "b c (tp p) v -> b (tp v) (p c)", p=self.config.patch_size)
+
+    def target(self, x: torch.Tensor) -> torch.Tensor:
+        """`raw_target`, normalised per patch (zero mean, unit variance) with ``norm_target``."""
+        t = self.raw_target(x)
         if self.config.norm_target:
             mean = t.mean(dim=-1, keepdim=True)
             var = t.var(dim=-1, keepdim=True, unbiased=False)
