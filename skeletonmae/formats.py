@@ -12,24 +12,31 @@ text formats, the line), what it found and what it expected.
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import re
-import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
 from .clip import Clip, ClipFormatError
 from .fileio import atomic_write
+from .io.msr_action3d import read_msr_txt
 from .io.msrc12 import read_msrc12
+from .io.ntu import NTUName, parse_ntu_name, read_ntu_skeleton
+from .io.nwucla import read_nwucla_json
 from .io.penn_action import read_penn_action
 from .io.utd_mhad import read_utd_mhad
-from .labels import load_label_map
+from .io.utkinect import (
+    UTKINECT_CLASSES,
+    ActionSegment,
+    cut_utkinect_stream,
+    read_utkinect,
+    read_utkinect_labels,
+    read_utkinect_stream,
+)
 from .layouts import SENSOR_LAYOUTS, Layout, available_layouts, get_layout
 from .safe_pickle import UnsafePickleError, check_array_size, safe_load
 
@@ -197,314 +204,6 @@ def _read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip
     )
 
 
-def _read_nwucla_json(path: Path, layout: Layout | None, convention: str | None) -> Clip:
-    try:
-        d = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ClipFormatError(f"{path}: not a readable NW-UCLA JSON file ({e})") from None
-    if not isinstance(d, dict) or "skeletons" not in d:
-        raise ClipFormatError(f"{path}: expected a JSON object with 'skeletons' ([T][20][3])")
-    try:
-        a = np.asarray(d["skeletons"], dtype=np.float32)
-    except (ValueError, TypeError) as e:
-        raise ClipFormatError(f"{path}: 'skeletons' is not a [T][V][3] array ({e})") from None
-    if a.ndim != 3 or a.shape[0] == 0:
-        raise ClipFormatError(f"{path}: 'skeletons' has shape {a.shape}, expected (T>0, 20, 3)")
-    label = d.get("label")
-    if label is not None and (not isinstance(label, int) or not 1 <= label <= 10):
-        raise ClipFormatError(f"{path}: label {label!r}, expected an integer in NW-UCLA's 1..10")
-    return Clip(
-        a[None],
-        "kinect-v1",
-        label=None if label is None else label - 1,
-        fps=30.0,
-        source=str(path),
-    )
-
-
-def _read_msr_txt(path: Path, layout: Layout | None, convention: str | None) -> Clip:
-    try:
-        a = np.loadtxt(path, dtype=np.float32, ndmin=2)
-    except (OSError, ValueError) as e:
-        raise ClipFormatError(f"{path}: not a readable MSR Action3D skeleton file ({e})") from None
-    if a.size == 0:
-        raise ClipFormatError(f"{path}: empty file")
-    if a.shape[1] != 4:
-        raise ClipFormatError(
-            f"{path}: {a.shape[1]} columns per line, expected 4 (x y z confidence)"
-        )
-    if a.shape[0] % 20:
-        raise ClipFormatError(
-            f"{path}: {a.shape[0]} joint lines is not a whole number of 20-joint frames "
-            "(truncated file?)"
-        )
-    m = re.search(r"a(\d+)_s\d+_e\d+", path.name)
-    label = int(m.group(1)) - 1 if m else None
-    return Clip(
-        a[:, :3].reshape(1, -1, 20, 3), "msr-action3d", label=label, fps=15.0, source=str(path)
-    )
-
-
-class _Lines:
-    """A cursor over a text file's lines whose errors name the file and the 1-based line."""
-
-    def __init__(self, path: Path, what: str) -> None:
-        try:
-            self.lines = path.read_text().splitlines()
-        except (OSError, UnicodeDecodeError) as e:
-            raise ClipFormatError(f"{path}: not a readable {what} file ({e})") from None
-        self.path, self.pos = path, 0
-
-    def error(self, line: int, message: str) -> ClipFormatError:
-        return ClipFormatError(f"{self.path}: line {line}: {message}")
-
-    def take(self, what: str) -> list[str]:
-        """The next line's tokens; running out means the file was cut short."""
-        if self.pos >= len(self.lines):
-            raise self.error(self.pos + 1, f"file ends here, expected {what} (truncated file?)")
-        self.pos += 1
-        return self.lines[self.pos - 1].split()
-
-    def count(self, what: str) -> int:
-        tokens = self.take(what)
-        if len(tokens) != 1 or not tokens[0].isdigit():
-            raise self.error(
-                self.pos, f"expected {what} (one non-negative integer), found {' '.join(tokens)!r}"
-            )
-        return int(tokens[0])
-
-    def values(self, n: int, what: str) -> list[str]:
-        tokens = self.take(what)
-        if len(tokens) != n:
-            raise self.error(self.pos, f"found {len(tokens)} values, expected {n} ({what})")
-        return tokens
-
-    def floats(self, n: int, what: str) -> np.ndarray:
-        tokens = self.values(n, what)
-        try:
-            return np.array(tokens, dtype=np.float64)
-        except ValueError:
-            raise self.error(
-                self.pos, f"expected {n} numbers ({what}), found {' '.join(tokens)!r}"
-            ) from None
-
-    def rows(self, rows: int, n: int, what: Callable[[int], str]) -> np.ndarray:
-        """``rows`` lines of ``n`` numbers as a (rows, n) array; ``what(i)`` describes line i.
-
-        The block is converted at once; only a malformed block is re-read line by line, to name
-        the offending line.
-        """
-        split = [line.split() for line in self.lines[self.pos : self.pos + rows]]
-        if len(split) == rows and all(len(t) == n for t in split):
-            try:
-                out = np.array([list(map(float, t)) for t in split])
-            except ValueError:
-                pass
-            else:
-                self.pos += rows
-                return out
-        return np.stack([self.floats(n, what(i)) for i in range(rows)])
-
-    def expect_end(self, what: str) -> None:
-        for i in range(self.pos, len(self.lines)):
-            if self.lines[i].strip():
-                raise self.error(i + 1, f"unexpected content after {what}")
-
-
-class NTUName(NamedTuple):
-    """The factors in an NTU RGB+D file name ``SsssCcccPpppRrrrAaaa`` (all 1-based)."""
-
-    setup: int
-    camera: int
-    subject: int
-    replication: int
-    action: int
-
-
-_NTU_NAME = re.compile(r"S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})")
-
-
-def parse_ntu_name(name: str) -> NTUName | None:
-    """Setup, camera, subject, replication and action ids of an NTU sample name, if it is one."""
-    m = _NTU_NAME.search(name)
-    return NTUName(*(int(g) for g in m.groups())) if m else None
-
-
-_NTU_JOINTS = 25
-_NTU_JOINT_VALUES = (
-    "x y z depthX depthY colorX colorY orientationW orientationX orientationY "
-    "orientationZ trackingState"
-)
-
-
-def _read_ntu_skeleton(path: Path, layout: Layout | None, convention: str | None) -> Clip:
-    """NTU RGB+D ``.skeleton`` text: x, y, z of every body; one person slot per body id in order
-    of first appearance, zeros where a body is absent from a frame."""
-    lines = _Lines(path, "NTU RGB+D .skeleton")
-    num_frames = lines.count("the frame count")
-    if num_frames == 0:
-        raise lines.error(1, "frame count is 0 (empty clip)")
-    slots: dict[tuple[str, int], int] = {}
-    found: list[tuple[int, int, np.ndarray]] = []  # (frame, slot, (25, 3))
-    for t in range(num_frames):
-        seen: dict[str, int] = {}
-        for b in range(lines.count(f"the body count of frame {t + 1}")):
-            where = f"body {b + 1} of frame {t + 1}"
-            body_id = lines.values(10, f"the 10-value body line of {where}")[0]
-            joints = lines.count(f"the joint count of {where}")
-            if joints != _NTU_JOINTS:
-                raise lines.error(lines.pos, f"{where} has {joints} joints, expected {_NTU_JOINTS}")
-            xyz = lines.rows(
-                _NTU_JOINTS, 12, lambda j, w=where: f"joint {j + 1} of {w}: {_NTU_JOINT_VALUES}"
-            )[:, :3]
-            # A body id repeated within one frame (never seen in NTU) gets a slot of its own.
-            key = (body_id, seen.get(body_id, 0))
-            seen[body_id] = key[1] + 1
-            found.append((t, slots.setdefault(key, len(slots)), xyz))
-    lines.expect_end(f"the last of {num_frames} frames")
-    if not slots:
-        raise ClipFormatError(f"{path}: no body in any of its {num_frames} frames")
-    data = np.zeros((len(slots), num_frames, _NTU_JOINTS, 3), dtype=np.float32)
-    for t, m, xyz in found:
-        data[m, t] = xyz
-    name = parse_ntu_name(path.name)
-    label = name.action - 1 if name else None
-    return Clip(data, "ntu-rgbd", label=label, fps=30.0, source=str(path))
-
-
-UTKINECT_CLASSES = load_label_map("utkinect")
-_UTK_JOINTS = 20
-
-
-def read_utkinect_stream(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
-    """A UTKinect-style ``joints_sSS_eEE.txt`` stream: (frame numbers (T,), joints (T, 20, 3)).
-
-    Each line holds a frame number and 20 × (x y z) in the Kinect SDK v1 joint order.
-    """
-    lines = _Lines(Path(path), "UTKinect joints")
-    rows = []
-    while lines.pos < len(lines.lines):
-        if lines.lines[lines.pos].strip():
-            rows.append(lines.floats(1 + 3 * _UTK_JOINTS, "a frame number and 20 joints × x y z"))
-        else:
-            lines.pos += 1
-    if not rows:
-        raise ClipFormatError(f"{path}: no frames (expected lines of a frame number and 60 values)")
-    a = np.stack(rows)
-    frames = a[:, 0]
-    if not np.all(np.isfinite(frames) & (frames == np.round(frames))):
-        bad = int(np.argmax(~(np.isfinite(frames) & (frames == np.round(frames)))))
-        raise ClipFormatError(f"{path}: frame number {frames[bad]} is not an integer")
-    return frames.astype(np.int64), a[:, 1:].reshape(-1, _UTK_JOINTS, 3).astype(np.float32)
-
-
-def _read_utkinect(path: Path, layout: Layout | None, convention: str | None) -> Clip:
-    _, joints = read_utkinect_stream(path)
-    return Clip(joints[None], "kinect-v1", source=str(path))
-
-
-class ActionSegment(NamedTuple):
-    """One labelled action of a UTKinect sequence: frames ``start``..``end`` (inclusive, by the
-    stream's frame numbers); both are None where the label file says NaN (action not recorded)."""
-
-    action: str
-    label: int
-    start: int | None
-    end: int | None
-
-
-def read_utkinect_labels(path: str | os.PathLike) -> dict[str, list[ActionSegment]]:
-    """Parse an ``actionLabel.txt``: a sequence name line (``s01_e01``), then ``action: start end``
-    lines; returns sequence name → its segments."""
-    lines = _Lines(Path(path), "UTKinect action label")
-    out: dict[str, list[ActionSegment]] = {}
-    current: str | None = None
-    for no, line in enumerate(lines.lines, start=1):
-        text = line.strip()
-        if not text:
-            continue
-        if ":" not in text:
-            if len(text.split()) != 1:
-                raise lines.error(no, f"expected a sequence name like 's01_e01', found {text!r}")
-            current = text
-            out.setdefault(current, [])
-            continue
-        action, _, rng = text.partition(":")
-        action, bounds = action.strip(), rng.split()
-        if current is None:
-            raise lines.error(no, f"action {action!r} before any sequence name line")
-        if action not in UTKINECT_CLASSES:
-            raise lines.error(
-                no, f"unknown action {action!r}; expected one of {', '.join(UTKINECT_CLASSES)}"
-            )
-        if len(bounds) != 2:
-            raise lines.error(no, f"expected '{action}: start end', found {text!r}")
-        if all(b.lower() == "nan" for b in bounds):
-            start = end = None
-        elif all(b.isdigit() for b in bounds) and int(bounds[0]) <= int(bounds[1]):
-            start, end = int(bounds[0]), int(bounds[1])
-        else:
-            raise lines.error(
-                no, f"expected two frame numbers start <= end (or NaN NaN), found {rng.strip()!r}"
-            )
-        out[current].append(ActionSegment(action, UTKINECT_CLASSES.index(action), start, end))
-    if not out:
-        raise ClipFormatError(f"{path}: no sequences (expected 's01_e01' then 'action: start end')")
-    return out
-
-
-def cut_utkinect_stream(
-    stream: str | os.PathLike,
-    labels: str | os.PathLike | dict[str, list[ActionSegment]],
-    *,
-    sequence: str | None = None,
-) -> list[Clip]:
-    """Cut a UTKinect ``joints_sSS_eEE.txt`` stream into labelled clips (layout ``kinect-v1``).
-
-    ``labels`` is an ``actionLabel.txt`` path or its parsed form; ``sequence`` defaults to the
-    ``sSS_eEE`` part of the stream's file name. Segments marked NaN are skipped with a warning.
-    """
-    path = Path(stream)
-    table = labels if isinstance(labels, dict) else read_utkinect_labels(labels)
-    if sequence is None:
-        m = re.search(r"s\d+_e\d+", path.name)
-        if not m:
-            raise ClipFormatError(
-                f"{path}: no sSS_eEE sequence name in the file name; pass sequence="
-            )
-        sequence = m.group(0)
-    if sequence not in table:
-        raise ClipFormatError(
-            f"{path}: sequence {sequence!r} has no entry in the action labels "
-            f"(they list {', '.join(sorted(table)) or 'nothing'})"
-        )
-    frames, joints = read_utkinect_stream(path)
-    clips, missing = [], []
-    for seg in table[sequence]:
-        if seg.start is None:
-            missing.append(seg.action)
-            continue
-        keep = (frames >= seg.start) & (frames <= seg.end)
-        if not keep.any():
-            raise ClipFormatError(
-                f"{path}: action {seg.action!r} spans frames {seg.start}..{seg.end}, but the "
-                f"stream holds frames {frames.min()}..{frames.max()}"
-            )
-        clips.append(
-            Clip(
-                joints[keep][None],
-                "kinect-v1",
-                label=seg.label,
-                source=f"{path} ({seg.action}, frames {seg.start}..{seg.end})",
-            )
-        )
-    if missing:
-        warnings.warn(
-            f"{path}: no frame range (NaN) for {', '.join(missing)}; skipped", stacklevel=2
-        )
-    return clips
-
-
 def read_pyskl(path: str | os.PathLike) -> tuple[list[dict], dict[str, list[str]]]:
     """A PySKL / mmaction2 annotation pickle through the restricted unpickler:
     (annotations, splits). Accepts ``{'split', 'annotations'}``, a list of annotations or a
@@ -602,10 +301,10 @@ def _read_pyskl(
 FORMATS: dict[str, Reader] = {
     "npy": _read_npy,
     "npz": _read_npz,
-    "nw-ucla": _read_nwucla_json,
-    "msr-action3d": _read_msr_txt,
-    "ntu-rgbd": _read_ntu_skeleton,
-    "utkinect": _read_utkinect,
+    "nw-ucla": lambda path, layout, convention: read_nwucla_json(path),
+    "msr-action3d": lambda path, layout, convention: read_msr_txt(path),
+    "ntu-rgbd": lambda path, layout, convention: read_ntu_skeleton(path),
+    "utkinect": lambda path, layout, convention: read_utkinect(path),
     "pyskl": _read_pyskl,
     "msrc-12": lambda path, layout, convention: read_msrc12(path),
     "utd-mhad": lambda path, layout, convention: read_utd_mhad(path),
@@ -631,7 +330,8 @@ def _sniff_txt(path: Path) -> str | None:
         for line in f:
             if line.strip():
                 n = len(line.split())
-                return {4: "msr-action3d", 1 + 3 * _UTK_JOINTS: "utkinect"}.get(n)
+                # MSR: x y z confidence; UTKinect: a frame number and 20 × x y z
+                return {4: "msr-action3d", 1 + 3 * 20: "utkinect"}.get(n)
     return None
 
 
