@@ -29,7 +29,7 @@ import torch
 
 from skeletonmae import SkeletonMAE, SkeletonMAEConfig, masking
 from skeletonmae.engine.recipe import load_recipe
-from skeletonmae.models.base import ARCHITECTURES
+from skeletonmae.models.base import build_model
 
 MASK_RATIOS = (0.0, 0.75, 0.9)
 
@@ -42,9 +42,7 @@ def arch(name: str) -> str:
 def build(name: str) -> torch.nn.Module:
     """A named configuration: a System A preset, or the model of a shipped recipe."""
     if name.startswith("recipe:"):
-        model_cfg = dict(load_recipe(name.removeprefix("recipe:")).model)
-        cls = ARCHITECTURES[model_cfg["arch"]]
-        return cls(cls.config_class.from_dict(model_cfg))
+        return build_model(dict(load_recipe(name.removeprefix("recipe:")).model))
     return SkeletonMAE(SkeletonMAEConfig.preset(name, mask_strategy="random"))
 
 

@@ -26,7 +26,7 @@ import torch
 
 from skeletonmae.datasets import open_dataset
 from skeletonmae.engine.probe import cached_features, probe_accuracy, raw_joint_features
-from skeletonmae.models.base import ARCHITECTURES, SkeletonModel
+from skeletonmae.models.base import SkeletonModel, build_model
 
 
 def main() -> None:
@@ -64,7 +64,7 @@ def main() -> None:
         rows[f"pre-trained ({pooling})"] = probe(model, pooling)
         for seed in range(args.random_seeds):
             torch.manual_seed(seed)
-            random = ARCHITECTURES[model.config.arch](model.config)
+            random = build_model(model.config)
             rows[f"random weights seed {seed} ({pooling})"] = probe(random, pooling)
     pre, lay = model.config.preprocess, model.config.layout
     raw_train = raw_joint_features(train_clips, pre, lay, views=args.views)

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 from ..clip import Clip
 from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
-from ..models.base import ARCHITECTURES, ModelConfig, SkeletonModel, config_from_dict
+from ..models.base import ModelConfig, SkeletonModel, build_model
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset
 from .optim import build_optimizer, lr_at, set_lr
@@ -121,8 +121,7 @@ def _build_model(recipe: Recipe, class_names: list[str], output: Path) -> Skelet
     cfg = dict(recipe.model)
     if recipe.stage != "pretrain":
         cfg.update(num_classes=len(class_names), class_names=class_names)
-    config = config_from_dict(cfg)
-    model = ARCHITECTURES[config.arch](config)
+    model = build_model(cfg)
     if recipe.init:
         load_encoder(model, _resolve_init(recipe.init, output))
     return model

@@ -1,6 +1,13 @@
 """Model architectures of the zoo; each registers itself in `ARCHITECTURES` by its ``arch``."""
 
-from .base import ARCHITECTURES, CheckpointError, ModelConfig, SkeletonModel, config_from_dict
+from .base import (
+    ARCHITECTURES,
+    CheckpointError,
+    ModelConfig,
+    SkeletonModel,
+    build_model,
+    config_from_dict,
+)
 from .ensemble import EnsembleConfig, SkeletonEnsemble
 from .graph import GraphDecoder, GraphEncoder, GraphSkeletonMAE, GraphSkeletonMAEConfig
 from .transformer import SkeletonDecoder, SkeletonEncoder, SkeletonMAE, SkeletonMAEConfig
@@ -20,5 +27,6 @@ __all__ = [
     "SkeletonMAE",
     "SkeletonMAEConfig",
     "SkeletonModel",
+    "build_model",
     "config_from_dict",
 ]

@@ -39,6 +39,7 @@ __all__ = [
     "ModelConfig",
     "SkeletonModel",
     "average_persons",
+    "build_model",
     "config_from_dict",
     "pool_tokens",
     "pooled_dim",
@@ -190,6 +191,13 @@ def config_from_dict(d: dict[str, Any]) -> ModelConfig:
     return ARCHITECTURES[arch].config_class.from_dict(d)
 
 
+def build_model(config: ModelConfig | dict[str, Any]) -> SkeletonModel:
+    """A freshly initialised model of the architecture a config (or config dict) names."""
+    if not isinstance(config, ModelConfig):
+        config = config_from_dict(config)
+    return ARCHITECTURES[config.arch](config)
+
+
 ClipLike = str | os.PathLike | Clip | np.ndarray
 UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}  # factor to metres
 
@@ -250,7 +258,7 @@ class SkeletonModel(nn.Module):
             raise CheckpointError(f"cannot read model config {config_path}: {e}") from None
         config = config_from_dict(d)
         # The checkpoint decides the architecture, whichever class this was called on.
-        model = ARCHITECTURES[config.arch](config)
+        model = build_model(config)
         model.load_weights(weights_path, map_location=map_location)
         return model.eval()
 

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from ..transforms import STREAMS, PreprocessConfig
-from .base import ARCHITECTURES, ModelConfig, SkeletonModel, config_from_dict
+from .base import ModelConfig, SkeletonModel, build_model, config_from_dict
 
 __all__ = ["EnsembleConfig", "SkeletonEnsemble"]
 
@@ -83,7 +83,7 @@ class SkeletonEnsemble(SkeletonModel):
 
     def __init__(self, config: EnsembleConfig) -> None:
         super().__init__(config)
-        self.members = nn.ModuleList(ARCHITECTURES[c.arch](c) for c in config.member_configs)
+        self.members = nn.ModuleList(build_model(c) for c in config.member_configs)
         c, streams = config.coord_channels, config.preprocess.streams
         self._channels = [
             [streams.index(s) * c + k for s in m.preprocess.streams for k in range(c)]
