@@ -94,7 +94,8 @@ def test_encoder_is_per_frame_on_the_layouts_bones():
 def test_fixed_region_masking_masks_exactly_those_regions_with_the_mask_token():
     model = make(mask_regions=["right_arm", "right_leg"])
     v = model.config.num_joints
-    mask = model.make_mask(5, torch.Generator().manual_seed(1)).mask.reshape(5, T, v)
+    mask = model.make_mask(batch(n=5)[..., 0], torch.Generator().manual_seed(1)).mask
+    mask = mask.reshape(5, T, v)
     chosen = joints_of("kinect-v1", "right_arm", "right_leg")
     expected = torch.tensor([float(j in chosen) for j in range(v)]).expand(5, T, v)
     assert torch.equal(mask, expected)
@@ -113,7 +114,8 @@ def test_fixed_region_masking_masks_exactly_those_regions_with_the_mask_token():
 def test_region_count_masking_draws_whole_regions_per_sample():
     model = make(mask_regions=2)
     lay = get_layout("kinect-v1")
-    mask = model.make_mask(16, torch.Generator().manual_seed(3)).mask.reshape(16, T, -1)
+    mask = model.make_mask(batch(n=16)[..., 0], torch.Generator().manual_seed(3)).mask
+    mask = mask.reshape(16, T, -1)
     assert torch.equal(mask, mask[:, :1].expand_as(mask))  # same joints in every frame
     regions = [set(r) for r in lay.regions.values()]
     for row in mask[:, 0]:
@@ -125,7 +127,8 @@ def test_region_count_masking_draws_whole_regions_per_sample():
 
 def test_random_joint_masking_ablation():
     model = make(mask_strategy="random", mask_ratio=0.25)
-    mask = model.make_mask(6, torch.Generator().manual_seed(0)).mask.reshape(6, T, -1)
+    mask = model.make_mask(batch(n=6)[..., 0], torch.Generator().manual_seed(0)).mask
+    mask = mask.reshape(6, T, -1)
     assert torch.equal(mask, mask[:, :1].expand_as(mask))
     assert mask[:, 0].sum(1).tolist() == [5.0] * 6  # round(0.25 · 20)
 
@@ -133,7 +136,7 @@ def test_random_joint_masking_ablation():
 def test_masked_joints_do_not_leak_into_the_prediction():
     model = make()
     x = batch(n=2)[..., 0]
-    mask = model.make_mask(2).mask.reshape(2, T, -1)
+    mask = model.make_mask(x).mask.reshape(2, T, -1)
     y = x.clone()
     y[:, :, :, sorted(joints_of("kinect-v1", "right_arm", "right_leg"))] = 5.0
     with torch.no_grad():

@@ -215,7 +215,8 @@ class SkeletonModel(nn.Module):
 
     Subclasses set ``config_class`` and implement ``forward_features`` ((N, C, T, V, M) →
     (N, F)) and ``forward`` (→ logits, or the features of an encoder). For the engine they also
-    provide, where they can: ``pretrain_loss`` (the self-supervised objective), ``head`` (the
+    provide, where they can: ``pretrain_loss`` (the self-supervised objective) and ``make_mask``
+    (its masking, one signature for both systems), ``head`` (the
     classifier on ``forward_features``, trained alone by the linear probe; None for an encoder),
     ``layer_id`` (depths for layer-wise lr decay), ``no_weight_decay`` (parameters kept out of
     weight decay) and ``encoder.*`` parameters (what `engine.load_encoder` copies from a
@@ -509,6 +510,11 @@ class SkeletonModel(nn.Module):
     ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """The self-supervised loss of a batch, and extras for inspection."""
         raise RuntimeError(f"a {self.config.arch} model has no self-supervised objective")
+
+    def make_mask(self, x: torch.Tensor, generator: torch.Generator | None = None) -> Any:
+        """The model's pre-training mask (a `skeletonmae.masking.MaskResult`) for a batch
+        (B, C, T, V) of single persons."""
+        raise RuntimeError(f"a {self.config.arch} model does not mask its input")
 
     def layer_id(self, name: str) -> int:
         """Depth of parameter ``name`` for layer-wise lr decay (0: all at the same depth)."""

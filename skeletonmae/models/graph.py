@@ -400,12 +400,12 @@ class GraphSkeletonMAE(SkeletonModel):
 
     # -- pre-training ---------------------------------------------------------------------------
     def make_mask(
-        self, n: int, generator: torch.Generator | None = None, device=None
+        self, x: torch.Tensor, generator: torch.Generator | None = None
     ) -> masking.MaskResult:
-        """The configured masking on the (n, T, V) frame × joint grid: whole joints, in every
-        frame, chosen per sample."""
+        """The configured masking of a batch (B, C, T, V), on its (B, T, V) frame × joint grid:
+        whole joints or body regions, chosen per sample (System A's signature)."""
         c = self.config
-        t, v = c.preprocess.num_frames, c.num_joints
+        n, t, v, device = x.shape[0], c.preprocess.num_frames, c.num_joints, x.device
         if c.mask_strategy == "random":
             return masking.joint_masking(n, t, v, c.mask_ratio, generator=generator, device=device)
         regions, fixed, count = c.region_indices()
@@ -449,7 +449,7 @@ class GraphSkeletonMAE(SkeletonModel):
         flat = rearrange(x, "n c t v m -> (n m) c t v")[present.reshape(-1)]
         c = self.config
         b, t, v = flat.shape[0], c.preprocess.num_frames, c.num_joints
-        mask = self.make_mask(b, generator, flat.device).mask.reshape(b, t, v)
+        mask = self.make_mask(flat, generator).mask.reshape(b, t, v)
         codes, feats = self._encode_masked(flat, mask)
         pred = self.decoder(codes, mask.to(feats.dtype))
         target = self.target(flat) if c.target != "features" else feats.detach()
