@@ -216,11 +216,10 @@ class SkeletonModel(nn.Module):
     Subclasses set ``config_class`` and implement ``forward_features`` ((N, C, T, V, M) →
     (N, F)) and ``forward`` (→ logits, or the features of an encoder). For the engine they also
     provide, where they can: ``pretrain_loss`` (the self-supervised objective) and ``make_mask``
-    (its masking, one signature for both systems), ``head`` (the
-    classifier on ``forward_features``, trained alone by the linear probe; None for an encoder),
-    ``layer_id`` (depths for layer-wise lr decay), ``no_weight_decay`` (parameters kept out of
-    weight decay) and ``encoder.*`` parameters (what `engine.load_encoder` copies from a
-    pre-trained model).
+    (its masking, one signature for both systems), ``head`` (the classifier on
+    ``forward_features``, trained alone by the linear probe; None for an encoder), ``layer_id``
+    (depths for layer-wise lr decay), ``no_weight_decay`` (parameters kept out of weight decay)
+    and ``encoder.*`` parameters (what `engine.load_encoder` copies from a pre-trained model).
     """
 
     config_class: ClassVar[type[ModelConfig]] = ModelConfig
