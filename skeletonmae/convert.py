@@ -26,7 +26,7 @@ import torch
 
 from .datasets import NTU_CLASSES
 from .fileio import write_text_atomic
-from .modelfiles import CheckpointError
+from .modelfiles import CheckpointError, torch_load_problem
 from .models.transformer import SkeletonMAE, SkeletonMAEConfig
 from .transforms import PreprocessConfig
 
@@ -67,11 +67,13 @@ def load_mamp_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tenso
         with torch.serialization.safe_globals([argparse.Namespace]):
             ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise CheckpointError(
-            f"{path}: refusing to unpickle it: it holds more than tensors, plain containers and "
-            f"argparse.Namespace ({reason})"
-        ) from None
+        problem = torch_load_problem(e)
+        if problem.startswith("it asks for"):
+            raise CheckpointError(
+                f"{path}: refusing to unpickle it: {problem} (only tensors, plain containers "
+                "and argparse.Namespace are loaded)"
+            ) from None
+        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({problem})") from None
     except (OSError, RuntimeError, EOFError, ValueError) as e:
         raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({e})") from None
     if isinstance(ckpt, dict) and isinstance(ckpt.get("model"), dict):

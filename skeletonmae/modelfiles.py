@@ -5,10 +5,17 @@ building the model."""
 from __future__ import annotations
 
 import os
+import re
 
 from safetensors import safe_open
 
-__all__ = ["CONFIG_NAME", "WEIGHTS_NAME", "CheckpointError", "count_parameters"]
+__all__ = [
+    "CONFIG_NAME",
+    "WEIGHTS_NAME",
+    "CheckpointError",
+    "count_parameters",
+    "torch_load_problem",
+]
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -32,3 +39,18 @@ def count_parameters(weights_path: str | os.PathLike) -> int:
                     n *= d
                 total += n
     return total
+
+
+def torch_load_problem(error: Exception) -> str:
+    """What went wrong in ``torch.load(weights_only=True)``, in a few words: the global a pickle
+    asked for, or the unpickler's own complaint, without torch's advice to retry with
+    ``weights_only=False`` (which would run code from the file)."""
+    text = str(error)
+    found = re.search(r"Unsupported global: GLOBAL (\S+)", text)
+    if found:
+        return f"it asks for {found.group(1)}, which is not a tensor or plain data"
+    detail = re.search(r"WeightsUnpickler error:\s*(.+?)\s*(?:\n|$)", text)
+    if detail:
+        return detail.group(1)
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first or type(error).__name__

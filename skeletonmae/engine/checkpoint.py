@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from ..fileio import atomic_write
-from ..modelfiles import CheckpointError
+from ..modelfiles import CheckpointError, torch_load_problem
 
 __all__ = ["load_checkpoint", "rng_state", "save_checkpoint", "set_rng_state"]
 
@@ -47,9 +47,8 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # torch raises many types for a bad file
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise CheckpointError(
-            f"cannot resume from {path}: not a readable checkpoint ({first})"
+            f"cannot resume from {path}: not a readable checkpoint ({torch_load_problem(e)})"
         ) from None
     keys = {"epoch", "step", "model", "optimizer", "rng", "recipe"}
     if not isinstance(state, dict) or not keys <= set(state):

@@ -64,8 +64,8 @@ class EnsembleConfig(ModelConfig):
             ]
             if problems or not c.num_classes:
                 raise ValueError(
-                    f"ensemble member {i} ({c.arch}) does not fit the ensemble: its "
-                    f"{', '.join(problems) or 'missing classifier head'} differ(s)"
+                    f"ensemble member {i} ({c.arch}) does not fit the ensemble: "
+                    + (f"its {', '.join(problems)} differ" if problems else "it has no classifier")
                 )
 
     def to_dict(self) -> dict[str, Any]:
