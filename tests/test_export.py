@@ -52,6 +52,7 @@ def test_onnx_outputs_equal_pytorch(tmp_path, make) -> None:
         torch.testing.assert_close(torch.from_numpy(got), model(x), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow  # a fresh process that imports torch and the exporter
 def test_cli_exports_a_model_directory(tmp_path) -> None:
     system_b().save_pretrained(tmp_path / "b")
     out = subprocess.run(

@@ -67,6 +67,7 @@ def test_readme_building_blocks_block_runs(capsys):
     assert "torch.Size([2, 16, 128])" in printed and "tensor([144., 144.])" in printed
 
 
+@pytest.mark.slow  # two CLI processes, one of them an ONNX export
 def test_readme_sensor_and_export_blocks_run(workdir, capsys):
     exec(compile(_section_block("Clips from other sensors", "python"), "README.md", "exec"), {})
     cli = f"{shlex.quote(sys.executable)} -m skeletonmae"
