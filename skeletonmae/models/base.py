@@ -263,20 +263,24 @@ class SkeletonModel(nn.Module):
         return model.eval()
 
     def load_weights(self, weights_path: str | os.PathLike, map_location="cpu") -> None:
-        """Load a safetensors file strictly: missing, unexpected or mis-shaped tensors are an
-        error that names them."""
+        """Load a safetensors file strictly (see `load_state`)."""
         try:
             state = load_file(str(weights_path), device=str(map_location))
         except (SafetensorError, OSError, ValueError) as e:
             raise CheckpointError(
                 f"{weights_path}: not a readable safetensors file ({e})"
             ) from None
+        self.load_state(state, str(weights_path))
+
+    def load_state(self, state: dict[str, torch.Tensor], source: str) -> None:
+        """Load a state dict strictly: NaN or infinite values, missing, unexpected or mis-shaped
+        tensors are a `CheckpointError` that names them and ``source``."""
         bad = sorted(
             k for k, v in state.items() if v.is_floating_point() and not v.isfinite().all()
         )
         if bad:
             raise CheckpointError(
-                f"{weights_path}: tensor(s) {', '.join(bad[:4])} hold NaN or infinite values"
+                f"{source}: tensor(s) {', '.join(bad[:4])} hold NaN or infinite values"
             )
         own = self.state_dict()
         missing = sorted(set(own) - set(state))
@@ -297,7 +301,7 @@ class SkeletonModel(nn.Module):
             if shapes:
                 parts.append(f"shape mismatches {sorted(shapes)[:8]}")
             raise CheckpointError(
-                f"{weights_path} does not match {type(self).__name__} "
+                f"{source} does not match {type(self).__name__} "
                 f"({self.config.arch}): " + "; ".join(parts)
             )
         self.load_state_dict(state, strict=True)
