@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .options import output_option
+
 __all__ = ["COMMANDS"]
 
 
@@ -17,11 +19,8 @@ def convert() -> None:
 
 @convert.command("mamp")
 @click.argument("checkpoint", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+@output_option(
+    directory=True,
     help="Model directory to write (config.json, model.safetensors, README.md).",
 )
 @click.option(
@@ -52,11 +51,8 @@ def mamp(checkpoint: Path, output: Path, class_names: Path | None, layout: str |
     show_default=True,
     help="Graph format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+@output_option(
+    directory=False,
     help="File to write, e.g. model.onnx.",
 )
 @click.option(

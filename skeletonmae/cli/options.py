@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["data_root_option", "json_option", "set_threads", "threads_option"]
+__all__ = ["data_root_option", "json_option", "output_option", "set_threads", "threads_option"]
 
 threads_option = click.option("--threads", type=int, help="CPU threads for PyTorch.")
 
@@ -33,3 +33,14 @@ def data_root_option(*, required: bool, help: str) -> click.decorators.FC:
 def json_option(what: str):
     """``--json``: print ``what`` as JSON instead of text."""
     return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as JSON.")
+
+
+def output_option(*, directory: bool, help: str):
+    """``-o`` / ``--output`` (required): the file, or with ``directory`` the folder, to write."""
+    return click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(file_okay=not directory, dir_okay=directory, path_type=Path),
+        help=help,
+    )

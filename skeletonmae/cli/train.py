@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .options import data_root_option, json_option, set_threads, threads_option
+from .options import data_root_option, json_option, output_option, set_threads, threads_option
 
 __all__ = ["COMMANDS"]
 
@@ -128,8 +128,8 @@ def evaluate(
     from ..models import SkeletonModel
 
     set_threads(threads)
-    default_dataset, default_split = _evaluation_defaults(model)
-    dataset, split = dataset or default_dataset, split or default_split
+    recorded = _recorded_splits(model)
+    dataset, split = dataset or recorded["dataset"], split or recorded["eval_split"]
     if not dataset or not split:
         raise click.ClickException(
             f"cannot tell which dataset/split {model!r} is evaluated on; pass --dataset and --split"
@@ -156,32 +156,31 @@ def evaluate(
         )
 
 
-def _evaluation_defaults(model: str) -> tuple[str | None, str | None]:
-    """Dataset and split from a run directory's recipe.json (or an ensemble's results.json),
-    else from the zoo manifest."""
+def _recorded_splits(model: str) -> dict[str, str | None]:
+    """``dataset``, ``train_split`` and ``eval_split`` a model was trained and evaluated with:
+    from a run directory's recipe.json (or an ensemble's results.json), else from its zoo entry
+    (all None when neither says)."""
     from ..zoo import get_entry
 
+    keys = ("dataset", "train_split", "eval_split")
     p = Path(model)
     if p.exists():
         for d in (p, p.parent):
             for name in ("recipe.json", "results.json"):
                 if (d / name).is_file():
                     r = json.loads((d / name).read_text())
-                    return r.get("dataset"), r.get("eval_split")
+                    return {k: r.get(k) for k in keys}
     try:
         entry = get_entry(model)
     except (KeyError, ValueError, FileNotFoundError):
-        return None, None
-    return entry.get("dataset"), entry.get("eval_split")
+        return dict.fromkeys(keys)
+    return {k: entry.get(k) for k in keys}
 
 
 @click.command("ensemble")
 @click.argument("models", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+@output_option(
+    directory=True,
     help="Run directory to write: model/ (one config.json + one safetensors) and results.json.",
 )
 @click.option("--weights", help="Comma-separated weight of each member [default: equal].")
@@ -220,13 +219,13 @@ def ensemble(
     members = [SkeletonModel.from_pretrained(m) for m in models]
     net = SkeletonEnsemble.from_members(members, weights=w, test_views=views)
     net.save_pretrained(output / "model")
-    default_dataset, default_split = _evaluation_defaults(models[0])
+    recorded = _recorded_splits(models[0])
     results = {
         "stage": "ensemble",
         "init": ", ".join(Path(m).name for m in models),
         "members": list(models),
-        "dataset": dataset or default_dataset,
-        "eval_split": split or default_split,
+        "dataset": dataset or recorded["dataset"],
+        "eval_split": split or recorded["eval_split"],
         "command": "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     }
     line = f"wrote an ensemble of {len(models)} -> {output / 'model'}"
@@ -236,29 +235,13 @@ def ensemble(
         from ..datasets import open_dataset
         from ..engine import evaluate_model
 
-        ds = open_dataset(results["dataset"], data_root)
-        train = _evaluation_train_split(models[0])
-        if train:
-            results["train_split"] = train
-        clips, _ = ds.load_split(results["eval_split"])
+        if recorded["train_split"]:
+            results["train_split"] = recorded["train_split"]
+        clips, _ = open_dataset(results["dataset"], data_root).load_split(results["eval_split"])
         results.update(evaluate_model(net, clips))
         line += f"; {results['dataset']} {results['eval_split']}: top1={results['top1']:.2f}"
     write_json_atomic(output / "results.json", results)
     click.echo(line)
-
-
-def _evaluation_train_split(model: str) -> str | None:
-    """The training split of a zoo entry or a run directory, for an ensemble's record."""
-    from ..zoo import get_entry
-
-    p = Path(model)
-    for f in (p / "recipe.json", p.parent / "recipe.json"):
-        if p.exists() and f.is_file():
-            return json.loads(f.read_text()).get("train_split")
-    try:
-        return get_entry(model).get("train_split")
-    except (KeyError, ValueError, FileNotFoundError):
-        return None
 
 
 COMMANDS = [

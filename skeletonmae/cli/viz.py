@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .options import output_option
+
 __all__ = ["COMMANDS"]
 
 _SUFFIXES = (".gif", ".png")
@@ -19,11 +21,8 @@ _SUFFIXES = (".gif", ".png")
     required=True,
     help="System A model with its decoder: zoo name, Hub repo id or local directory.",
 )
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+@output_option(
+    directory=False,
     help="Picture to write: .gif (animated) or .png (a strip of frames).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random mask.")

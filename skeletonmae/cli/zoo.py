@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from .options import json_option
+from .options import json_option, output_option
 
 __all__ = ["COMMANDS"]
 
@@ -266,11 +266,8 @@ def classify(
 
 @click.command("extract")
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+@output_option(
+    directory=False,
     help="OUT.npz (one array per clip, keyed by file stem) or OUT.npy (N x D, in argument order).",
 )
 @click.option(
