@@ -4,18 +4,25 @@ flattened time-major (token ``t * V + v``).
 Every strategy returns a `MaskResult` (the MAE triplet) and masks exactly the same number of
 tokens in every sample, so that the visible tokens of a batch stack into one tensor. Randomness
 comes only from the ``generator`` argument.
+
+Models name their strategy in their config (``mask_strategy``); `STRATEGIES` maps each name to
+the function that applies it to a batch (`apply_strategy`), and each model's config lists which
+of them it accepts.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import torch
 
 __all__ = [
+    "STRATEGIES",
     "MaskResult",
+    "apply_strategy",
     "frame_masking",
     "joint_masking",
     "mask_from_binary",
@@ -204,3 +211,87 @@ def motion_aware_masking(
     u = _rand((n, length), generator, scores.device).clamp(1e-9, 1 - 1e-9)
     gumbel = -torch.log(-torch.log(u))
     return mask_from_binary(_top_k_mask(logp + gumbel, k))
+
+
+# -- the registry ---------------------------------------------------------------------------------
+
+Strategy = Callable[[torch.Tensor, tuple[int, int], Any, "torch.Generator | None"], MaskResult]
+"""``(x, (T', V), config, generator) → MaskResult``: ``x`` is the batch (N, C, T, V) being masked,
+(T', V) its token grid; the strategy reads the ratios it needs from the model ``config``."""
+
+STRATEGIES: dict[str, Strategy] = {}
+
+
+def _register(name: str) -> Callable[[Strategy], Strategy]:
+    """Decorator: make ``fn`` the strategy a config selects with ``mask_strategy=name``."""
+
+    def add(fn: Strategy) -> Strategy:
+        STRATEGIES[name] = fn
+        return fn
+
+    return add
+
+
+def apply_strategy(
+    name: str,
+    x: torch.Tensor,
+    grid: tuple[int, int],
+    config: Any,
+    generator: torch.Generator | None = None,
+) -> MaskResult:
+    """Mask the (T', V) token grid of a batch ``x`` (N, C, T, V) with the strategy ``name``."""
+    if name not in STRATEGIES:
+        close = difflib.get_close_matches(name, list(STRATEGIES), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown masking strategy {name!r}{hint} (known: {sorted(STRATEGIES)})")
+    return STRATEGIES[name](x, grid, config, generator)
+
+
+@_register("random")
+def _random(x, grid, c, generator):
+    return random_masking(len(x), *grid, c.mask_ratio, generator=generator, device=x.device)
+
+
+@_register("joint")
+def _joint(x, grid, c, generator):
+    return joint_masking(len(x), *grid, c.mask_ratio, generator=generator, device=x.device)
+
+
+@_register("frame")
+def _frame(x, grid, c, generator):
+    return frame_masking(len(x), *grid, c.mask_ratio, generator=generator, device=x.device)
+
+
+@_register("tube")
+def _tube(x, grid, c, generator):
+    return tube_masking(
+        len(x), *grid, c.mask_ratio, c.tube_length, generator=generator, device=x.device
+    )
+
+
+@_register("spatial_temporal")
+def _spatial_temporal(x, grid, c, generator):
+    return spatial_temporal_masking(
+        len(x), *grid, c.joint_mask_ratio, c.frame_mask_ratio, generator=generator, device=x.device
+    )
+
+
+@_register("motion")
+def _motion(x, grid, c, generator):
+    scores = motion_scores(x[:, : c.coord_channels], x.shape[2] // grid[0])
+    return motion_aware_masking(scores, c.mask_ratio, c.motion_tau, generator=generator)
+
+
+@_register("region")
+def _region(x, grid, c, generator):
+    regions, fixed, count = c.region_indices()
+    return region_masking(
+        len(x),
+        *grid,
+        regions,
+        num_regions=count,
+        fixed=fixed,
+        per_frame=c.mask_per_frame,
+        generator=generator,
+        device=x.device,
+    )

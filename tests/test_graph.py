@@ -126,11 +126,18 @@ def test_region_count_masking_draws_whole_regions_per_sample():
 
 
 def test_random_joint_masking_ablation():
-    model = make(mask_strategy="random", mask_ratio=0.25)
+    model = make(mask_strategy="joint", mask_ratio=0.25)
     mask = model.make_mask(batch(n=6)[..., 0], torch.Generator().manual_seed(0)).mask
     mask = mask.reshape(6, T, -1)
     assert torch.equal(mask, mask[:, :1].expand_as(mask))
     assert mask[:, 0].sum(1).tolist() == [5.0] * 6  # round(0.25 · 20)
+
+
+def test_the_old_name_of_joint_masking_still_loads():
+    with pytest.warns(DeprecationWarning, match="now called 'joint'"):
+        model = make(mask_strategy="random", mask_ratio=0.25)
+    assert model.config.mask_strategy == "joint"
+    assert GraphSkeletonMAEConfig.from_dict(model.config.to_dict()).mask_strategy == "joint"
 
 
 def test_masked_joints_do_not_leak_into_the_prediction():
@@ -151,7 +158,7 @@ def test_masked_joints_do_not_leak_into_the_prediction():
         {"mask_regions": "right_arm"},
         {"mask_regions": True},
         {"mask_strategy": "blocks"},
-        {"mask_strategy": "random", "mask_ratio": 1.0},
+        {"mask_strategy": "joint", "mask_ratio": 1.0},
         {"target": "motion"},
         {"head": "mlp"},
         {"temporal_kernel": 4},

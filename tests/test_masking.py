@@ -9,6 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skeletonmae import masking
 from skeletonmae.layouts import get_layout
 from skeletonmae.masking import (
     MaskResult,
@@ -234,3 +235,28 @@ def test_motion_aware_masking_prefers_high_motion_tokens():
     assert freq[high].min() > freq[~high].max()
     # Over many draws the masked sets still vary: sampling, not a fixed top-k.
     assert freq.min() > 0.0 and freq.max() < 1.0
+
+
+def test_every_strategy_a_model_accepts_is_registered():
+    from skeletonmae.models import graph, transformer
+
+    assert set(transformer.MASK_STRATEGIES) | set(graph.MASK_STRATEGIES) == set(masking.STRATEGIES)
+
+
+def test_apply_strategy_reads_the_config_and_matches_the_function():
+    class Config:
+        joint_mask_ratio, frame_mask_ratio = 0.5, 0.25
+
+    x = torch.zeros(3, 3, 16, 20)
+    got = masking.apply_strategy(
+        "spatial_temporal", x, (4, 20), Config(), torch.Generator().manual_seed(1)
+    )
+    want = masking.spatial_temporal_masking(
+        3, 4, 20, 0.5, 0.25, generator=torch.Generator().manual_seed(1)
+    )
+    assert torch.equal(got.mask, want.mask) and torch.equal(got.ids_keep, want.ids_keep)
+
+
+def test_an_unknown_strategy_suggests_a_close_name():
+    with pytest.raises(ValueError, match="did you mean 'spatial_temporal'"):
+        masking.apply_strategy("spatial-temporal", torch.zeros(1, 3, 4, 2), (1, 2), object())

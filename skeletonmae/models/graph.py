@@ -22,6 +22,7 @@ single seed), and a cheaper decoder output.
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass, field
 
 import torch
@@ -36,6 +37,7 @@ from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
 __all__ = [
+    "MASK_STRATEGIES",
     "STRL",
     "GINLayer",
     "GraphDecoder",
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 TARGETS = ("coords", "bone", "features")
+MASK_STRATEGIES = ("region", "joint")  # of `skeletonmae.masking.STRATEGIES`
 LOSSES = ("sce", "mse")
 HEADS = ("strl", "linear")
 
@@ -57,8 +60,9 @@ class GraphSkeletonMAEConfig(ModelConfig):
     Masking: ``mask_strategy="region"`` masks whole body regions of the layout, either the named
     ``mask_regions`` (a list, the same in every sample; the paper's best is right arm + right leg)
     or, when ``mask_regions`` is an int, that many regions drawn per sample (per frame with
-    ``mask_per_frame``); ``"random"`` masks ``round(mask_ratio · V)`` random joints per sample
-    (the paper's ablation), in every frame of the clip.
+    ``mask_per_frame``); ``"joint"`` masks ``round(mask_ratio · V)`` random joints per sample
+    (the paper's ablation), in every frame of the clip (``"random"``, its earlier name, is read
+    as ``"joint"`` with a `DeprecationWarning`).
 
     Classifier (``num_classes > 0``): ``head="strl"`` is the paper's SSL classifier (`STRL`);
     ``head="linear"`` is a linear probe (BatchNorm → Linear) on mean-pooled encoder features.
@@ -111,13 +115,21 @@ class GraphSkeletonMAEConfig(ModelConfig):
         if not self.pool_scales or min(self.pool_scales) < 1:
             raise ValueError(f"pool_scales must be positive integers, got {self.pool_scales}")
         if self.mask_strategy == "random":
+            warnings.warn(
+                "System B's mask_strategy 'random' is now called 'joint' (whole joints masked in "
+                "every frame); 'random' will stop loading in a future version",
+                DeprecationWarning,
+                stacklevel=4,
+            )
+            self.mask_strategy = "joint"
+        if self.mask_strategy == "joint":
             if not 0.0 < self.mask_ratio < 1.0:
                 raise ValueError(f"mask_ratio must be in (0, 1), got {self.mask_ratio}")
         elif self.mask_strategy == "region":
             self.region_indices()  # validates the regions against the layout
         else:
             raise ValueError(
-                f"mask_strategy must be 'region' or 'random', got {self.mask_strategy!r}"
+                f"mask_strategy must be one of {MASK_STRATEGIES}, got {self.mask_strategy!r}"
             )
 
     def region_indices(self) -> tuple[list[list[int]], list[int] | None, int]:
@@ -129,7 +141,7 @@ class GraphSkeletonMAEConfig(ModelConfig):
         if len(regions) < 2:
             raise ValueError(
                 f"layout {lay.name!r} defines {len(regions)} body regions; region "
-                "masking needs at least 2 (or use mask_strategy='random')"
+                "masking needs at least 2 (or use mask_strategy='joint')"
             )
         if isinstance(self.mask_regions, int) and not isinstance(self.mask_regions, bool):
             if not 1 <= self.mask_regions < len(regions):
@@ -403,23 +415,10 @@ class GraphSkeletonMAE(SkeletonModel):
         self, x: torch.Tensor, generator: torch.Generator | None = None
     ) -> masking.MaskResult:
         """The configured masking of a batch (B, C, T, V), on its (B, T, V) frame × joint grid:
-        whole joints or body regions, chosen per sample (System A's signature)."""
+        whole joints or body regions, chosen per sample."""
         c = self.config
-        n, t, v, device = x.shape[0], c.preprocess.num_frames, c.num_joints, x.device
-        if c.mask_strategy == "random":
-            return masking.joint_masking(n, t, v, c.mask_ratio, generator=generator, device=device)
-        regions, fixed, count = c.region_indices()
-        return masking.region_masking(
-            n,
-            t,
-            v,
-            regions,
-            num_regions=count,
-            fixed=fixed,
-            per_frame=c.mask_per_frame,
-            generator=generator,
-            device=device,
-        )
+        grid = (c.preprocess.num_frames, c.num_joints)
+        return masking.apply_strategy(c.mask_strategy, x, grid, c, generator)
 
     def reconstruct(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Encode (B, C, T, V) with the joints where ``mask`` (B, T, V) is 1 replaced by the

@@ -29,6 +29,7 @@ __all__ = [
     "SkeletonMAEConfig",
 ]
 
+# The `skeletonmae.masking.STRATEGIES` System A accepts.
 MASK_STRATEGIES = ("spatial_temporal", "random", "motion", "tube", "joint", "frame")
 HEADS = ("finetune", "linear", "fc", "mlp")
 
@@ -337,23 +338,8 @@ class SkeletonMAE(SkeletonModel):
     def make_mask(self, x: torch.Tensor, generator: torch.Generator | None = None):
         """The configured masking strategy on the token grid of ``x`` (B, C, T, V)."""
         c = self.config
-        n, t, v = x.shape[0], c.num_patches, c.num_joints
-        kw = {"generator": generator, "device": x.device}
-        s = c.mask_strategy
-        if s == "spatial_temporal":
-            return masking.spatial_temporal_masking(
-                n, t, v, c.joint_mask_ratio, c.frame_mask_ratio, **kw
-            )
-        if s == "random":
-            return masking.random_masking(n, t, v, c.mask_ratio, **kw)
-        if s == "joint":
-            return masking.joint_masking(n, t, v, c.mask_ratio, **kw)
-        if s == "frame":
-            return masking.frame_masking(n, t, v, c.mask_ratio, **kw)
-        if s == "tube":
-            return masking.tube_masking(n, t, v, c.mask_ratio, c.tube_length, **kw)
-        scores = masking.motion_scores(x[:, : c.coord_channels], c.patch_size)
-        return masking.motion_aware_masking(scores, c.mask_ratio, c.motion_tau, generator=generator)
+        grid = (c.num_patches, c.num_joints)
+        return masking.apply_strategy(c.mask_strategy, x, grid, c, generator)
 
     def raw_target(self, x: torch.Tensor) -> torch.Tensor:
         """Reconstruction target per token before per-patch normalisation, (B, T'·V, p·C):
