@@ -7,7 +7,6 @@ files that cannot be read.
 
 from __future__ import annotations
 
-import difflib
 import numbers
 import re
 import warnings
@@ -30,6 +29,7 @@ from .io.penn_action import PENN_ACTION_CLASSES, read_penn_action_label
 from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name
 from .labels import load_label_map
 from .layouts import Layout, get_layout, load_layout
+from .names import did_you_mean
 
 __all__ = [
     "DATASETS",
@@ -86,8 +86,7 @@ class SkeletonDataset:
 
     def split(self, name: str) -> list[Sample]:
         if name not in self.splits:
-            close = difflib.get_close_matches(name, list(self.splits), n=3, cutoff=0.3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(name, self.splits, cutoff=0.3)
             raise KeyError(
                 f"dataset {self.name!r} has no split {name!r}{hint} "
                 f"(splits: {', '.join(sorted(self.splits))})"
@@ -563,7 +562,6 @@ def open_dataset(name: str, root: str | Path, **options) -> SkeletonDataset:
     """Enumerate dataset ``name`` (see `DATASETS`) under ``root`` (a directory, or for
     ``pyskl`` the pickle); ``options`` go to the dataset's function."""
     if name not in DATASETS:
-        close = difflib.get_close_matches(name, list(DATASETS), n=3, cutoff=0.3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(name, DATASETS, cutoff=0.3)
         raise KeyError(f"unknown dataset {name!r}{hint} (known: {', '.join(sorted(DATASETS))})")
     return DATASETS[name](root, **options)

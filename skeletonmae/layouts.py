@@ -7,7 +7,6 @@ joints in the Kinect SDK v1 order. Joints are identified across layouts by their
 
 from __future__ import annotations
 
-import difflib
 import json
 import warnings
 from collections.abc import Sequence
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .names import did_you_mean
 
 __all__ = [
     "SENSOR_LAYOUTS",
@@ -118,8 +119,7 @@ class Layout:
         try:
             return self.joints.index(joint)
         except ValueError:
-            close = difflib.get_close_matches(joint, self.joints, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(joint, self.joints)
             raise LayoutError(f"layout {self.name!r} has no joint {joint!r}{hint}") from None
 
     def to_dict(self) -> dict:
@@ -206,8 +206,7 @@ def get_layout(layout: str | Path | Layout) -> Layout:
         return _REGISTRY[name]
     if name.endswith(".json") and Path(name).is_file():
         return load_layout(name)
-    close = difflib.get_close_matches(name, list(_REGISTRY) + list(_ALIASES), n=3, cutoff=0.4)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = did_you_mean(name, list(_REGISTRY) + list(_ALIASES))
     raise LayoutError(
         f"unknown layout {name!r}{hint} (known: {', '.join(available_layouts())}, "
         "or a path to a layout .json file)"

@@ -12,12 +12,13 @@ of them it accepts.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import torch
+
+from .names import did_you_mean
 
 __all__ = [
     "STRATEGIES",
@@ -241,8 +242,7 @@ def apply_strategy(
 ) -> MaskResult:
     """Mask the (T', V) token grid of a batch ``x`` (N, C, T, V) with the strategy ``name``."""
     if name not in STRATEGIES:
-        close = difflib.get_close_matches(name, list(STRATEGIES), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(name, STRATEGIES)
         raise ValueError(f"unknown masking strategy {name!r}{hint} (known: {sorted(STRATEGIES)})")
     return STRATEGIES[name](x, grid, config, generator)
 

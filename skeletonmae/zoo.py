@@ -11,7 +11,6 @@ temporary one in tests. Bundled weights live in ``weights/<name>/`` beside the m
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from typing import Any
 
 from .fileio import atomic_write, write_json_atomic
 from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, count_parameters
+from .names import did_you_mean
 
 __all__ = [
     "MANIFEST_ENV",
@@ -193,13 +193,6 @@ def manifest_path(manifest: str | os.PathLike | None = None) -> Path:
     return Path(chosen) if chosen else PACKAGE_MANIFEST
 
 
-def suggest(name: str, names: list[str], n: int = 3) -> list[str]:
-    """The zoo names closest to ``name`` (similar spelling first, then names containing it)."""
-    close = difflib.get_close_matches(name.lower(), names, n=n, cutoff=0.5)
-    close += [m for m in names if name.lower() in m and m not in close]
-    return close[:n]
-
-
 @dataclass(frozen=True)
 class Manifest:
     """A validated manifest and the file it came from."""
@@ -229,8 +222,7 @@ class Manifest:
             raise UnknownModelError(
                 f"unknown model {name!r}: the zoo manifest {self.path} has no models yet"
             )
-        close = suggest(name, list(entries))
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        hint = did_you_mean(name, entries)
         raise UnknownModelError(
             f"unknown model {name!r}{hint} (known: {', '.join(sorted(entries))}; "
             "`skeletonmae list` shows the zoo)"

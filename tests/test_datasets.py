@@ -60,7 +60,7 @@ def names(ds, split: str) -> set[str]:
 
 def test_registry():
     assert {"nw-ucla", "msr-action3d", "ntu60", "ntu120", "pyskl"} <= set(DATASETS)
-    with pytest.raises(KeyError, match="did you mean ntu60"):
+    with pytest.raises(KeyError, match="did you mean 'ntu60'"):
         open_dataset("ntu6", ".")
 
 

@@ -54,9 +54,9 @@ def test_aliases(alias, name):
 
 
 def test_unknown_names_suggest_close_ones():
-    with pytest.raises(LayoutError, match="unknown layout 'kinect-v2'; did you mean kinect-v1"):
+    with pytest.raises(LayoutError, match="unknown layout 'kinect-v2'; did you mean 'kinect-v1'"):
         get_layout("kinect-v2")
-    with pytest.raises(LayoutError, match="did you mean left_elbow"):
+    with pytest.raises(LayoutError, match="did you mean 'left_elbow'"):
         get_layout("kinect-v1").index("left_elbw")
 
 

@@ -10,6 +10,7 @@ from safetensors.torch import load_file, save_file
 
 from skeletonmae import CheckpointError, PreprocessConfig, SkeletonMAE, SkeletonMAEConfig
 from skeletonmae.models import SkeletonModel
+from skeletonmae.models.base import config_from_dict
 from skeletonmae.models.transformer import PRESETS
 
 TINY = dict(dim=32, depth=2, num_heads=2, decoder_dim=32, decoder_depth=1, decoder_heads=2)
@@ -73,21 +74,18 @@ def test_mamp_preset_is_mamps_published_shape():
 def test_preset_overrides_and_unknown_names():
     c = SkeletonMAEConfig.preset("cpu-small", num_classes=10, preprocess={"num_frames": 64})
     assert (c.num_classes, c.preprocess.num_frames, c.preprocess.align) == (10, 64, True)
-    with pytest.raises(KeyError, match="cpu-small"):
+    with pytest.raises(ValueError, match=r"did you mean 'mamp'.*cpu-small"):
         SkeletonMAEConfig.preset("mamp-large")
 
 
-def test_cpu_small_preset_is_the_shipped_nwucla_architecture():
-    from skeletonmae.engine.recipe import load_recipe
-
-    recipe = load_recipe("systema-nwucla-pretrain").model
-    preset = SkeletonMAEConfig.preset("cpu-small").to_dict()
-    for key in PRESETS["cpu-small"]:
-        if key != "preprocess":
-            assert preset[key] == recipe[key], key
-    recipe_pre = PreprocessConfig.from_dict(recipe["preprocess"]).to_dict()
-    for key in PRESETS["cpu-small"]["preprocess"]:
-        assert preset["preprocess"][key] == recipe_pre[key], key
+def test_a_config_dict_may_start_from_a_preset():
+    d = {"arch": "skeletonmae-transformer", "preset": "cpu-small", "dim": 64}
+    c = config_from_dict({**d, "preprocess": {"num_frames": 16}})
+    want = SkeletonMAEConfig.preset("cpu-small", dim=64, preprocess={"num_frames": 16})
+    assert c == want and (c.dim, c.depth, c.preprocess.num_frames) == (64, 6, 16)
+    assert "preset" not in c.to_dict()  # saved configs hold every field
+    with pytest.raises(ValueError, match="did you mean 'cpu-small'"):
+        config_from_dict({**d, "preset": "cpu_small"})
 
 
 def test_encoder_sees_exactly_the_visible_tokens():

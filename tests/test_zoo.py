@@ -72,6 +72,22 @@ def test_bundled_files_match_the_manifest(name: str):
     assert SkeletonModel.from_pretrained(name).num_parameters() == entry["params"]
 
 
+@pytest.mark.parametrize("name", [n for n, e in PACKAGE.entries.items() if e.get("recipe")])
+def test_each_published_model_is_what_its_recipe_builds(name: str):
+    """Recipes name a preset plus overrides; resolved, they give the published config."""
+    from skeletonmae.engine.recipe import load_recipe
+    from skeletonmae.models.base import config_from_dict
+
+    entry = PACKAGE.entries[name]
+    saved = json.loads((PACKAGE.weights_dir(name) / "config.json").read_text())
+    published = config_from_dict(saved).to_dict()
+    model = load_recipe(entry["recipe"]).model
+    built = config_from_dict({**model, "num_classes": published["num_classes"]}).to_dict()
+    for key in ("class_names", "layout_spec"):
+        built.pop(key), published.pop(key)
+    assert built == published
+
+
 def test_package_default_is_a_bundled_classifier():
     if PACKAGE.default is None:
         pytest.skip("the package manifest has no default model yet")

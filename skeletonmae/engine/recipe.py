@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from ..names import did_you_mean
 
 __all__ = ["STAGES", "Recipe", "available_recipes", "load_recipe"]
 
@@ -126,10 +127,7 @@ def load_recipe(name_or_path: str | Path) -> Recipe:
     else:
         f = _recipe_dir() / f"{name_or_path}.json"
         if not f.is_file():
-            close = difflib.get_close_matches(
-                str(name_or_path), available_recipes(), n=3, cutoff=0.4
-            )
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(str(name_or_path), available_recipes())
             raise FileNotFoundError(
                 f"no recipe {str(name_or_path)!r}{hint} (a shipped recipe name or a .json path)"
             )

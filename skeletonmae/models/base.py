@@ -7,6 +7,7 @@ builds the right class whichever class `from_pretrained` was called on.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import warnings
@@ -27,6 +28,7 @@ from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, available_layouts, get_layout, register_layout
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
+from ..names import did_you_mean
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 if TYPE_CHECKING:
@@ -88,6 +90,9 @@ class ModelConfig:
     """Fields every architecture has: its layout, input channels, classes and preprocessing."""
 
     arch: ClassVar[str] = ""
+    # Named configurations of the architecture (`preset`); a config dict may start from one with
+    # a "preset" key, its other fields overriding the preset's.
+    presets: ClassVar[dict[str, dict[str, Any]]] = {}
     layout: str = "kinect-v1"
     in_channels: int = 3
     num_classes: int = 0
@@ -132,6 +137,29 @@ class ModelConfig:
                 f"{len(self.class_names)} class names for num_classes={self.num_classes}"
             )
 
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> ModelConfig:
+        """The named configuration of `presets`, with ``overrides`` applied (``preprocess`` may
+        be a partial dict that updates the preset's)."""
+        d = cls._with_preset(name, overrides)
+        pre = PreprocessConfig.from_dict(d.pop("preprocess"))
+        return cls(**d, preprocess=pre)
+
+    @classmethod
+    def _with_preset(cls, name: str, overrides: dict[str, Any]) -> dict[str, Any]:
+        """The fields of preset ``name`` updated by ``overrides`` (``preprocess`` key by key)."""
+        if not isinstance(name, str) or name not in cls.presets:
+            raise ValueError(
+                f"unknown {cls.__name__} preset {name!r}"
+                f"{did_you_mean(str(name), cls.presets)} (known: {', '.join(sorted(cls.presets))})"
+            )
+        fields_ = {**copy.deepcopy(cls.presets[name]), **overrides}
+        fields_["preprocess"] = {
+            **cls.presets[name].get("preprocess", {}),
+            **dict(overrides.get("preprocess") or {}),
+        }
+        return fields_
+
     @property
     def num_joints(self) -> int:
         return get_layout(self.layout).num_joints
@@ -156,6 +184,8 @@ class ModelConfig:
         arch = d.pop("arch", cls.arch)
         if arch != cls.arch:
             raise ValueError(f"config is for architecture {arch!r}, not {cls.arch!r}")
+        if "preset" in d:
+            d = cls._with_preset(d.pop("preset"), d)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:

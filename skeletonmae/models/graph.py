@@ -38,6 +38,7 @@ from .layers import info_nce, linear_head, projector
 
 __all__ = [
     "MASK_STRATEGIES",
+    "PRESETS",
     "STRL",
     "GINLayer",
     "GraphDecoder",
@@ -51,6 +52,37 @@ TARGETS = ("coords", "bone", "features")
 MASK_STRATEGIES = ("region", "joint")  # of `skeletonmae.masking.STRATEGIES`
 LOSSES = ("sce", "mse")
 HEADS = ("strl", "linear")
+
+# Named configurations, on 32-frame Kinect v1 clips: "paper" is the paper's pre-training model
+# (D = 64, 3 GIN layers + a one-layer GIN decoder, right arm and right leg masked, scaled cosine
+# error on coordinates, β = 2); "strl-128" the zoo's STRL classifier (D = 128, no decoder, STRL
+# head 256 wide with dropout 0.2, skeleton-mean pooling), which does not underfit as D = 64 did.
+_CLIPS = dict(num_frames=32, align=True, crop_ratio=(0.6, 1.0))
+PRESETS: dict[str, dict] = {
+    "paper": dict(
+        layout="kinect-v1",
+        dim=64,
+        encoder_layers=3,
+        decoder_layers=1,
+        mask_strategy="region",
+        mask_regions=["right_arm", "right_leg"],
+        target="coords",
+        loss="sce",
+        beta=2.0,
+        preprocess=_CLIPS,
+    ),
+    "strl-128": dict(
+        layout="kinect-v1",
+        dim=128,
+        encoder_layers=3,
+        decoder_layers=0,
+        head="strl",
+        head_hidden=256,
+        head_dropout=0.2,
+        sm_pool="mean",
+        preprocess=_CLIPS,
+    ),
+}
 
 
 @dataclass
@@ -70,6 +102,7 @@ class GraphSkeletonMAEConfig(ModelConfig):
     """
 
     arch = "skeletonmae-graph"
+    presets = PRESETS
     dim: int = 64
     encoder_layers: int = 3
     decoder_layers: int = 1

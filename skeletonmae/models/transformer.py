@@ -14,7 +14,7 @@ from einops import rearrange
 from torch import nn
 
 from .. import masking
-from ..transforms import PreprocessConfig, rotate_batch
+from ..transforms import rotate_batch
 from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
@@ -72,6 +72,7 @@ class SkeletonMAEConfig(ModelConfig):
     """System A configuration. Sizes default to a model that trains on a 2-core CPU."""
 
     arch = "skeletonmae-transformer"
+    presets = PRESETS
     patch_size: int = 4
     dim: int = 128
     depth: int = 6
@@ -126,16 +127,6 @@ class SkeletonMAEConfig(ModelConfig):
     @property
     def num_patches(self) -> int:
         return self.preprocess.num_frames // self.patch_size
-
-    @classmethod
-    def preset(cls, name: str, **overrides) -> SkeletonMAEConfig:
-        """The named architecture of `PRESETS`, with ``overrides`` applied (``preprocess`` may
-        be a partial dict that updates the preset's)."""
-        if name not in PRESETS:
-            raise KeyError(f"unknown System A preset {name!r}; known: {sorted(PRESETS)}")
-        kw = dict(PRESETS[name])
-        pre = {**kw.pop("preprocess"), **dict(overrides.pop("preprocess", None) or {})}
-        return cls(**{**kw, **overrides}, preprocess=PreprocessConfig.from_dict(pre))
 
 
 class DropPath(nn.Module):
