@@ -35,11 +35,13 @@ _EXPORTS = {
     "GraphDecoder": "models",
     "MaskResult": "masking",
     "list_models": "zoo",
+    "open_dataset": "datasets",
+    "load_model": "models",
     "PreprocessConfig": "transforms",
     "preprocess": "transforms",
 }
 
-_MODULES = ("masking",)  # submodules that are public names themselves
+_MODULES = ("datasets", "masking", "viz", "zoo")  # submodules that are public names themselves
 
 __all__ = [
     "CheckpointError",
@@ -60,20 +62,26 @@ __all__ = [
     "SkeletonMAEConfig",
     "SkeletonModel",
     "__version__",
+    "datasets",
     "get_layout",
     "layout_mapping",
     "list_models",
     "load_clip",
     "load_layout",
+    "load_model",
     "masking",
+    "open_dataset",
     "preprocess",
     "register_layout",
     "save_clip",
+    "viz",
+    "zoo",
 ]
 
 if TYPE_CHECKING:
-    from . import masking
+    from . import datasets, masking, viz, zoo
     from .clip import Clip, ClipFormatError
+    from .datasets import open_dataset
     from .formats import load_clip, save_clip
     from .layouts import (
         Layout,
@@ -96,6 +104,7 @@ if TYPE_CHECKING:
         SkeletonMAE,
         SkeletonMAEConfig,
         SkeletonModel,
+        load_model,
     )
     from .transforms import PreprocessConfig, preprocess
     from .zoo import list_models

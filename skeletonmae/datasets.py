@@ -1,6 +1,6 @@
 """Dataset directories: enumerate the clips of a dataset with labels and its standard splits.
 
-`open_dataset("nw-ucla", root)` returns a `SkeletonDataset`; ``dataset.split("xview_train")``
+`open_dataset("nw-ucla", root)` returns a `DatasetIndex`; ``dataset.split("xview_train")``
 lists its samples and ``dataset.load_split(...)`` reads them, reporting (never silently using)
 files that cannot be read.
 """
@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,8 @@ __all__ = [
     "NTU_CLASSES",
     "NW_UCLA_CLASSES",
     "CorpusSource",
+    "DatasetIndex",
     "Sample",
-    "SkeletonDataset",
     "corpus",
     "msrc12",
     "ntu60",
@@ -72,8 +73,10 @@ class Sample:
 
 
 @dataclass
-class SkeletonDataset:
-    """A dataset's samples, class names, layout and named splits (lists of sample positions)."""
+class DatasetIndex:
+    """A dataset's samples, class names, layout and named splits (lists of sample positions):
+    an index of where the clips are, not a torch ``Dataset`` (`engine.data.ClipDataset` is the
+    one that yields tensors)."""
 
     name: str
     root: Path
@@ -122,7 +125,7 @@ def _require_dir(root: Path, sub: str, what: str) -> Path:
     return d
 
 
-def nw_ucla(root: str | Path) -> SkeletonDataset:
+def nw_ucla(root: str | Path) -> DatasetIndex:
     """NW-UCLA (``all_sqe/aAA_sSS_eEE_vVV.json``); split ``xview``: views 1+2 train, view 3 test."""
     root = Path(root)
     d = _require_dir(root, "all_sqe", "NW-UCLA")
@@ -142,10 +145,10 @@ def nw_ucla(root: str | Path) -> SkeletonDataset:
         "xview_train": [i for i, s in enumerate(samples) if s.view in (1, 2)],
         "xview_test": [i for i, s in enumerate(samples) if s.view == 3],
     }
-    return SkeletonDataset("nw-ucla", root, "kinect-v1", list(NW_UCLA_CLASSES), samples, splits)
+    return DatasetIndex("nw-ucla", root, "kinect-v1", list(NW_UCLA_CLASSES), samples, splits)
 
 
-def msr_action3d(root: str | Path) -> SkeletonDataset:
+def msr_action3d(root: str | Path) -> DatasetIndex:
     """MSR Action3D (``skeleton3d/aAA_sSS_eEE_skeleton3D.txt``); ``xsub``: odd subjects train."""
     root = Path(root)
     d = _require_dir(root, "skeleton3d", "MSR Action3D")
@@ -161,7 +164,7 @@ def msr_action3d(root: str | Path) -> SkeletonDataset:
             )
         a, s, _ = (int(x) for x in m.groups())
         samples.append(Sample(f, a - 1, f.stem.removesuffix("_skeleton3D"), subject=s))
-    return SkeletonDataset(
+    return DatasetIndex(
         "msr-action3d",
         root,
         "msr-action3d",
@@ -242,9 +245,7 @@ def _odd_even_subjects(samples: list[Sample]) -> dict[str, list[int]]:
     }
 
 
-def ntu60(
-    root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
-) -> SkeletonDataset:
+def ntu60(root: str | Path, *, exclude: Iterable[str] | str | Path | None = None) -> DatasetIndex:
     """NTU RGB+D 60 from a folder of raw ``.skeleton`` files (searched recursively; files of
     NTU-120's extra setups and actions are ignored). Splits ``xsub`` (the 20 training subjects)
     and ``xview`` (cameras 2 and 3 train, camera 1 tests). Samples listed in
@@ -258,12 +259,10 @@ def ntu60(
         "xview_train": _where(samples, lambda s: s.view in (2, 3)),
         "xview_test": _where(samples, lambda s: s.view == 1),
     }
-    return SkeletonDataset("ntu60", root, "ntu-rgbd", NTU_CLASSES[:60], samples, splits)
+    return DatasetIndex("ntu60", root, "ntu-rgbd", NTU_CLASSES[:60], samples, splits)
 
 
-def ntu120(
-    root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
-) -> SkeletonDataset:
+def ntu120(root: str | Path, *, exclude: Iterable[str] | str | Path | None = None) -> DatasetIndex:
     """NTU RGB+D 120 from a folder of raw ``.skeleton`` files (searched recursively). Splits
     ``xsub`` (the 53 training subjects) and ``xset`` (even setup ids train, odd ones test);
     ``exclude`` as for `ntu60`."""
@@ -275,10 +274,10 @@ def ntu120(
         "xset_train": _where(samples, lambda s: s.setup % 2 == 0),
         "xset_test": _where(samples, lambda s: s.setup % 2 == 1),
     }
-    return SkeletonDataset("ntu120", root, "ntu-rgbd", list(NTU_CLASSES), samples, splits)
+    return DatasetIndex("ntu120", root, "ntu-rgbd", list(NTU_CLASSES), samples, splits)
 
 
-def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> SkeletonDataset:
+def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> DatasetIndex:
     """A PySKL / mmaction2 annotation pickle (``root`` is the ``.pkl``, or a folder holding
     exactly one). Splits are the pickle's own ``split`` lists; each ``*_val`` split is also
     available as ``*_test``. The pickle is read once, through the restricted unpickler.
@@ -345,10 +344,10 @@ def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> SkeletonDa
             layout=lay,
         )
 
-    return SkeletonDataset(path.stem, path, lay.name, names, samples, splits, loader=load)
+    return DatasetIndex(path.stem, path, lay.name, names, samples, splits, loader=load)
 
 
-def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> SkeletonDataset:
+def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> DatasetIndex:
     """Your own clips, ImageFolder style: ``root/<split>/<class name>/*.npy|*.npz`` (any format
     `load_clip` reads). Class ids follow the sorted class names of all splits; the layout comes
     from ``layout=``, or a ``root/layout.txt`` (a layout name) or ``root/layout.json`` file."""
@@ -376,10 +375,10 @@ def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> Skel
                 samples.append(Sample(f, classes.index(c.name), f"{d.name}/{c.name}/{f.stem}"))
     if not samples:
         raise FileNotFoundError(f"clip folder {root}: no <split>/<class>/<clip> files found")
-    return SkeletonDataset("folder", root, lay.name, classes, samples, splits)
+    return DatasetIndex("folder", root, lay.name, classes, samples, splits)
 
 
-def utd_mhad(root: str | Path) -> SkeletonDataset:
+def utd_mhad(root: str | Path) -> DatasetIndex:
     """UTD-MHAD skeletons (``Skeleton/a<A>_s<S>_t<R>_skeleton.mat``, 27 actions); split ``xsub``:
     odd subjects (1, 3, 5, 7) train, even ones test. Needs scipy (the ``data`` extra)."""
     root = Path(root)
@@ -393,12 +392,12 @@ def utd_mhad(root: str | Path) -> SkeletonDataset:
         if name is None or not 1 <= name[0] <= len(UTD_MHAD_CLASSES):
             raise ClipFormatError(f"{f}: not a UTD-MHAD file name (a<1..27>_s<S>_t<R>_skeleton)")
         samples.append(Sample(f, name[0] - 1, f.stem.removesuffix("_skeleton"), subject=name[1]))
-    return SkeletonDataset(
+    return DatasetIndex(
         "utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, _odd_even_subjects(samples)
     )
 
 
-def penn_action(root: str | Path) -> SkeletonDataset:
+def penn_action(root: str | Path) -> DatasetIndex:
     """Penn Action 2-D keypoints (``labels/NNNN.mat``, 15 classes); split ``official``: the
     files' own train flag (``official_train`` 1,258 clips, ``official_test`` 1,068). Needs scipy."""
     root = Path(root)
@@ -415,12 +414,12 @@ def penn_action(root: str | Path) -> SkeletonDataset:
         "official_train": [i for i, t in enumerate(train) if t],
         "official_test": [i for i, t in enumerate(train) if not t],
     }
-    return SkeletonDataset(
+    return DatasetIndex(
         "penn-action", root, "penn-action", list(PENN_ACTION_CLASSES), samples, splits
     )
 
 
-def msrc12(root: str | Path) -> SkeletonDataset:
+def msrc12(root: str | Path) -> DatasetIndex:
     """MSRC-12 recordings (``P<k>_<i>_<j>_p<NN>.csv[.xz]``, one gesture repeated ~10 times each,
     labelled from its tagstream). It has no standard split; ``all`` is every recording (what
     pre-training uses) and ``xsub_train`` / ``xsub_test`` split the performers odd / even."""
@@ -439,7 +438,7 @@ def msrc12(root: str | Path) -> SkeletonDataset:
             raise ClipFormatError(f"{f}: not an MSRC-12 file name (P<k>_<i>_<j>_p<NN>.csv)")
         samples.append(Sample(f, msrc12_gesture(f), f.name.split(".")[0], subject=performer))
     splits = {"all": list(range(len(samples))), **_odd_even_subjects(samples)}
-    return SkeletonDataset("msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits)
+    return DatasetIndex("msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits)
 
 
 @dataclass(frozen=True)
@@ -485,7 +484,7 @@ def _windows(clip: Clip, window: int | None, stride: int | None) -> list[tuple[i
     return out
 
 
-def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") -> SkeletonDataset:
+def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") -> DatasetIndex:
     """Several datasets as one unlabelled pre-training set (split ``pretrain``), every clip
     mapped onto ``layout`` and long ones cut into windows (see `CorpusSource`). ``root`` holds
     each source's directory. The clips are read once, here; ``summary`` records per source how
@@ -532,7 +531,7 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
     def load(sample: Sample) -> Clip:
         return clips[sample.index]
 
-    return SkeletonDataset(
+    return DatasetIndex(
         "corpus",
         root,
         lay.name,
@@ -544,7 +543,7 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
     )
 
 
-DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
+DATASETS: dict[str, Callable[..., DatasetIndex]] = {
     "nw-ucla": nw_ucla,
     "msr-action3d": msr_action3d,
     "ntu60": ntu60,
@@ -558,10 +557,21 @@ DATASETS: dict[str, Callable[..., SkeletonDataset]] = {
 }
 
 
-def open_dataset(name: str, root: str | Path, **options) -> SkeletonDataset:
+def open_dataset(name: str, root: str | Path, **options) -> DatasetIndex:
     """Enumerate dataset ``name`` (see `DATASETS`) under ``root`` (a directory, or for
     ``pyskl`` the pickle); ``options`` go to the dataset's function."""
     if name not in DATASETS:
         hint = did_you_mean(name, DATASETS, cutoff=0.3)
         raise KeyError(f"unknown dataset {name!r}{hint} (known: {', '.join(sorted(DATASETS))})")
     return DATASETS[name](root, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SkeletonDataset":  # its earlier name, which read like a torch Dataset
+        warnings.warn(
+            "skeletonmae.datasets.SkeletonDataset is now called DatasetIndex",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return DatasetIndex
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

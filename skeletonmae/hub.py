@@ -40,6 +40,7 @@ __all__ = [
     "ChecksumError",
     "ModelNotFoundError",
     "PushResult",
+    "push",
     "push_files",
     "push_model",
     "resolve_pretrained",
@@ -249,6 +250,40 @@ class PushResult(NamedTuple):
     repo_id: str
     folder: Path | None
     commit: str | None
+
+
+def push(
+    name_or_path: str,
+    repo_id: str,
+    *,
+    local_dir: str | os.PathLike | None = None,
+    private: bool | None = None,
+    token: str | None = None,
+    commit_message: str | None = None,
+    record_revision: bool = False,
+    manifest: str | os.PathLike | None = None,
+) -> PushResult:
+    """Publish a zoo model (by name: its checksummed files, its card from its manifest entry)
+    or any other checkpoint `resolve_pretrained` finds, as `push_files` does. With
+    ``record_revision`` the uploaded commit is pinned in the zoo entry (a zoo name and a real
+    upload only)."""
+    zoo_ = zoo.load_manifest(manifest)
+    entry = zoo_.entries.get(name_or_path)
+    if record_revision and (entry is None or local_dir is not None):
+        raise ValueError("recording the revision needs a zoo name and a real upload (no local_dir)")
+    files = resolve_entry(entry, zoo_) if entry is not None else resolve_pretrained(name_or_path)
+    result = push_files(
+        *files,
+        repo_id,
+        entry=entry,
+        local_dir=local_dir,
+        private=private,
+        token=token,
+        commit_message=commit_message,
+    )
+    if record_revision:
+        zoo.set_revision(name_or_path, repo_id, result.commit, zoo_.path)
+    return result
 
 
 def push_files(

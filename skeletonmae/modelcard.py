@@ -25,7 +25,7 @@ METRICS = {
     "top1": ("accuracy", "Top-1 accuracy (%)"),
     "top5": ("top_5_accuracy", "Top-5 accuracy (%)"),
 }
-ARCHITECTURES = {
+ARCHITECTURE_SUMMARIES = {
     "skeletonmae-transformer": "System A, the spatial-temporal transformer SkeletonMAE "
     "(Wu et al., ICME workshops 2023)",
     "skeletonmae-graph": "System B, the graph SkeletonMAE with its STRL classifier "
@@ -95,7 +95,7 @@ def _members(entry: dict[str, Any]) -> list[str]:
     lines = ["", f"It is an **ensemble of {len(members)}** classifiers, softmax averaged:"]
     for m, w in zip(members, weights, strict=True):
         streams = ", ".join(m["preprocess"].get("streams", ["joint"]))
-        arch = ARCHITECTURES.get(m["arch"], m["arch"])
+        arch = ARCHITECTURE_SUMMARIES.get(m["arch"], m["arch"])
         lines.append(f"- weight {w:g}: {arch}, input {streams}")
     return lines
 
@@ -103,7 +103,7 @@ def _members(entry: dict[str, Any]) -> list[str]:
 def render_model_card(entry: dict[str, Any]) -> str:
     """README.md text (YAML front matter + Markdown) for a manifest entry."""
     name, repo = entry["name"], entry["repo_id"]
-    arch = ARCHITECTURES.get(entry["architecture"], entry["architecture"])
+    arch = ARCHITECTURE_SUMMARIES.get(entry["architecture"], entry["architecture"])
     data = _dataset_name(entry)
     full_data = DATASETS.get(entry["dataset"], (None, data))[1]
     classifier = entry["task"] == "action-classification"

@@ -193,7 +193,7 @@ def test_push_local_dir(env):
     assert "org/tiny-a" in card and "research use only" in card
     assert_user_error(
         run("push", "tiny-a", "--repo-id", "org/x", "--local-dir", out, "--record-revision"),
-        "--record-revision",
+        "revision needs a zoo name and a real upload",
     )
 
 

@@ -224,3 +224,10 @@ def test_msr_mapped_to_kinect_has_head_up_and_feet_down(msr_clips):
         feet_below_ankles += height[feet].mean() < height[ankles].mean()
     # Feet and ankles are nearly level; on average the feet are the lower of the two.
     assert feet_below_ankles >= 0.95 * len(train + test)
+
+
+def test_the_old_name_of_the_dataset_index_still_works():
+    from skeletonmae import datasets
+
+    with pytest.warns(DeprecationWarning, match="DatasetIndex"):
+        assert datasets.SkeletonDataset is datasets.DatasetIndex

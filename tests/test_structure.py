@@ -93,3 +93,17 @@ def test_package_import_graph_has_no_circle():
     assert "skeletonmae.hub" in graph["skeletonmae.models.base"]  # function-level edges count
     circle = find_circle(graph)
     assert circle is None, "import circle: " + " -> ".join(circle or [])
+
+
+def test_the_public_api_is_importable_from_the_package_and_documented():
+    import skeletonmae
+
+    promised = [
+        "SkeletonMAE", "SkeletonEncoder", "SkeletonDecoder", "GraphSkeletonMAE", "GraphEncoder",
+        "GraphDecoder", "MaskResult", "masking", "list_models", "load_clip", "load_model",
+        "open_dataset",
+    ]  # fmt: skip
+    for name in promised:
+        assert name in skeletonmae.__all__, name
+        value = getattr(skeletonmae, name)
+        assert (value.__doc__ or "").strip(), f"{name} has no docstring"

@@ -226,3 +226,12 @@ def test_an_encoder_sharing_no_stream_does_not_fit():
 
     with pytest.raises(ValueError, match="patch_embed"):
         load_encoder(model("joint", "motion"), model("bone"))
+
+
+def test_configs_saved_with_the_finetune_head_load_as_ln_linear(recwarn):
+    saved = {**SkeletonMAEConfig(num_classes=3).to_dict(), "head": "finetune"}
+    config = config_from_dict(saved)
+    assert config.head == "ln-linear" and not recwarn.list
+    with pytest.warns(DeprecationWarning, match="now called 'ln-linear'"):
+        assert SkeletonMAEConfig(num_classes=3, head="finetune").head == "ln-linear"
+    assert isinstance(SkeletonMAE(config).head[0], torch.nn.LayerNorm)

@@ -357,22 +357,14 @@ def push(
     model card README.md generated from its manifest entry."""
     from .. import hub, zoo
 
-    manifest = _manifest()
-    entry = manifest.entries.get(name_or_path)
-    if entry is not None:
-        files = hub.resolve_entry(entry, manifest)
-    else:
-        files = hub.resolve_pretrained(name_or_path)
-    if record_revision and (entry is None or local_dir is not None):
-        raise click.ClickException("--record-revision needs a zoo name and a real upload")
-    result = hub.push_files(
-        *files,
+    result = hub.push(
+        name_or_path,
         repo_id,
-        entry=entry,
         local_dir=local_dir,
         private=private,
         token=token,
         commit_message=commit_message,
+        record_revision=record_revision,
     )
     if result.folder is not None:
         click.echo(
@@ -381,8 +373,7 @@ def push(
         return
     click.echo(f"pushed {name_or_path} to {repo_id} at commit {result.commit}")
     if record_revision:
-        zoo.set_revision(name_or_path, repo_id, result.commit, manifest.path)
-        click.echo(f"recorded {repo_id}@{result.commit} in {manifest.path}")
+        click.echo(f"recorded {repo_id}@{result.commit} in {zoo.manifest_path()}")
 
 
 @click.command("register")

@@ -7,6 +7,7 @@ from .base import (
     SkeletonModel,
     build_model,
     config_from_dict,
+    load_model,
 )
 from .ensemble import EnsembleConfig, SkeletonEnsemble
 from .graph import GraphDecoder, GraphEncoder, GraphSkeletonMAE, GraphSkeletonMAEConfig
@@ -29,4 +30,5 @@ __all__ = [
     "SkeletonModel",
     "build_model",
     "config_from_dict",
+    "load_model",
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "average_persons",
     "build_model",
     "config_from_dict",
+    "load_model",
     "pool_tokens",
     "pooled_dim",
 ]
@@ -93,6 +94,9 @@ class ModelConfig:
     # Named configurations of the architecture (`preset`); a config dict may start from one with
     # a "preset" key, its other fields overriding the preset's.
     presets: ClassVar[dict[str, dict[str, Any]]] = {}
+    # Values renamed since configs were first saved, {(field, old value): new value}: a saved
+    # config holding an old value loads as the new one; code passing it gets a DeprecationWarning.
+    renamed_values: ClassVar[dict[tuple[str, str], str]] = {}
     layout: str = "kinect-v1"
     in_channels: int = 3
     num_classes: int = 0
@@ -103,6 +107,15 @@ class ModelConfig:
     person_pooling: str = "present"
 
     def __post_init__(self) -> None:
+        for (name, old), new in self.renamed_values.items():
+            if getattr(self, name) == old:
+                warnings.warn(
+                    f"{type(self).__name__}: {name}={old!r} is now called {new!r}; the old "
+                    "name will stop working in a future version",
+                    DeprecationWarning,
+                    stacklevel=4,
+                )
+                setattr(self, name, new)
         if isinstance(self.preprocess, dict):
             self.preprocess = PreprocessConfig.from_dict(self.preprocess)
         if self.num_classes < 0 or len(self.class_names) not in (0, self.num_classes):
@@ -186,6 +199,9 @@ class ModelConfig:
             raise ValueError(f"config is for architecture {arch!r}, not {cls.arch!r}")
         if "preset" in d:
             d = cls._with_preset(d.pop("preset"), d)
+        for (name, old), new in cls.renamed_values.items():
+            if d.get(name) == old:
+                d[name] = new
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
@@ -219,6 +235,13 @@ def config_from_dict(d: dict[str, Any]) -> ModelConfig:
             f"unknown architecture {arch!r} in config (known: {', '.join(sorted(ARCHITECTURES))})"
         )
     return ARCHITECTURES[arch].config_class.from_dict(d)
+
+
+def load_model(name_or_path: str | os.PathLike, **options: Any) -> SkeletonModel:
+    """The model a zoo name, Hub repo id or local path holds, of whichever architecture its
+    config names (System A, System B or an ensemble); ``options`` are those of
+    `SkeletonModel.from_pretrained`, which this is."""
+    return SkeletonModel.from_pretrained(name_or_path, **options)
 
 
 def build_model(config: ModelConfig | dict[str, Any]) -> SkeletonModel:

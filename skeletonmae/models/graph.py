@@ -22,8 +22,8 @@ single seed), and a cheaper decoder output.
 from __future__ import annotations
 
 import itertools
-import warnings
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -103,6 +103,9 @@ class GraphSkeletonMAEConfig(ModelConfig):
 
     arch = "skeletonmae-graph"
     presets = PRESETS
+    mask_strategies: ClassVar[tuple[str, ...]] = MASK_STRATEGIES
+    # "random" read like token masking
+    renamed_values: ClassVar[dict[tuple[str, str], str]] = {("mask_strategy", "random"): "joint"}
     dim: int = 64
     encoder_layers: int = 3
     decoder_layers: int = 1
@@ -147,14 +150,6 @@ class GraphSkeletonMAEConfig(ModelConfig):
         self.pool_scales = [int(s) for s in self.pool_scales]
         if not self.pool_scales or min(self.pool_scales) < 1:
             raise ValueError(f"pool_scales must be positive integers, got {self.pool_scales}")
-        if self.mask_strategy == "random":
-            warnings.warn(
-                "System B's mask_strategy 'random' is now called 'joint' (whole joints masked in "
-                "every frame); 'random' will stop loading in a future version",
-                DeprecationWarning,
-                stacklevel=4,
-            )
-            self.mask_strategy = "joint"
         if self.mask_strategy == "joint":
             if not 0.0 < self.mask_ratio < 1.0:
                 raise ValueError(f"mask_ratio must be in (0, 1), got {self.mask_ratio}")

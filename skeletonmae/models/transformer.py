@@ -7,6 +7,7 @@ light decoder that reconstructs coordinates or motion of the masked tokens.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -31,7 +32,7 @@ __all__ = [
 
 # The `skeletonmae.masking.STRATEGIES` System A accepts.
 MASK_STRATEGIES = ("spatial_temporal", "random", "motion", "tube", "joint", "frame")
-HEADS = ("finetune", "linear", "fc", "mlp")
+HEADS = ("ln-linear", "linear", "fc", "mlp")
 
 # Named architectures. "cpu-small" is the one the zoo's NW-UCLA / MSR recipes train on a 2-core
 # CPU; "mamp" is MAMP's published NTU shape (dim 256, 8 encoder + 3 decoder blocks, T = 120,
@@ -73,6 +74,9 @@ class SkeletonMAEConfig(ModelConfig):
 
     arch = "skeletonmae-transformer"
     presets = PRESETS
+    mask_strategies: ClassVar[tuple[str, ...]] = MASK_STRATEGIES
+    # "finetune" named a stage, not a head
+    renamed_values: ClassVar[dict[tuple[str, str], str]] = {("head", "finetune"): "ln-linear"}
     patch_size: int = 4
     dim: int = 128
     depth: int = 6
@@ -82,10 +86,11 @@ class SkeletonMAEConfig(ModelConfig):
     decoder_depth: int = 2
     decoder_heads: int = 4
     drop_path: float = 0.0
-    # Classifier head on the pooled features, one of `HEADS`: "finetune" (LayerNorm → Dropout →
-    # Linear), "linear" (BatchNorm → Linear: the linear probe), and MAMP's two: "fc" (Linear) and
-    # "mlp" (Dropout → Linear to head_hidden → BatchNorm → ReLU → Linear).
-    head: str = "finetune"
+    # Classifier head on the pooled features, one of `HEADS`: "ln-linear" (LayerNorm → Dropout →
+    # Linear, the fine-tuned classifiers'; "finetune" before), "linear" (BatchNorm → Linear: the
+    # linear probe), and MAMP's "fc" (Linear) and "mlp" (Dropout → Linear to head_hidden →
+    # BatchNorm → ReLU → Linear).
+    head: str = "ln-linear"
     head_dropout: float = 0.0
     head_hidden: int = 2048
     mask_strategy: str = "spatial_temporal"
