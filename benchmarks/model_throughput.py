@@ -55,7 +55,7 @@ def batch(model: torch.nn.Module, n: int, device: str) -> torch.Tensor:
 def naive_loss(model: SkeletonMAE, x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     """The all-tokens baseline: masked tokens are zeroed, not dropped, so the encoder (and the
     decoder) process every token."""
-    flat, _ = model._split_persons(x)
+    flat, _ = model.split_persons(x)
     c = model.config
     m = masking.random_masking(
         flat.shape[0], c.num_patches, c.num_joints, c.mask_ratio, generator=gen

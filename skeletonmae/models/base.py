@@ -581,6 +581,18 @@ class SkeletonModel(nn.Module):
         (position embeddings, mask tokens); biases and norms never decay."""
         return set()
 
+    def split_persons(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """A batch (N, C, T, V, M), checked against the config → (N·M, C, T, V), one row per
+        person slot, and the (N, M) mask of the persons present (not all-zero)."""
+        c = self.config
+        expected = (c.in_channels, c.preprocess.num_frames, c.num_joints)
+        if x.ndim != 5 or tuple(x.shape[1:4]) != expected:
+            raise ValueError(
+                f"input (N, C, T, V, M) = {tuple(x.shape)}; this model expects C, T, V = {expected}"
+            )
+        present = x.abs().sum(dim=(1, 2, 3)) > 0
+        return x.permute(0, 4, 1, 2, 3).flatten(0, 1), present
+
     def pool_persons(self, feats: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
         """(N·M, F) per-person features → (N, F) by the config's ``person_pooling``, given the
         (N, M) mask of present persons."""

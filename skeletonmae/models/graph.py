@@ -411,23 +411,11 @@ class GraphSkeletonMAE(SkeletonModel):
             return self.strl.out_dim
         return pooled_dim(self.config.dim, self.config.num_joints, self.config.pooling)
 
-    def _check_input(self, x: torch.Tensor) -> None:
-        c = self.config
-        if x.ndim != 5:
-            raise ValueError(f"expected a batch (N, C, T, V, M), got shape {tuple(x.shape)}")
-        expected = (c.in_channels, c.preprocess.num_frames, c.num_joints)
-        if tuple(x.shape[1:4]) != expected:
-            raise ValueError(
-                f"input (N, C, T, V, M) = {tuple(x.shape)}; this model expects C, T, V = {expected}"
-            )
-
     def forward_features(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
         """(N, C, T, V, M) → (N, F): STRL features for an STRL classifier, otherwise the encoder
         output pooled by ``pooling`` (default: the config's; see
         `skeletonmae.models.base.POOLINGS`); averaged over present persons."""
-        self._check_input(x)
-        present = x.abs().sum(dim=(1, 2, 3)) > 0
-        flat = rearrange(x, "n c t v m -> (n m) c t v")
+        flat, present = self.split_persons(x)
         if self.strl is not None:
             feats = self.strl(self.encoder.embed_joints(flat), self.encoder.propagate)
         else:
@@ -471,9 +459,8 @@ class GraphSkeletonMAE(SkeletonModel):
         """Scaled cosine error on the masked joints of present persons (in frames where the person
         is tracked). Returns (loss, extras) with ``pred``, ``target`` (B, T, V, ·) and ``mask``
         (B, T·V), time-major like System A's token grid."""
-        self._check_input(x)
-        present = x.abs().sum(dim=(1, 2, 3)) > 0
-        flat = rearrange(x, "n c t v m -> (n m) c t v")[present.reshape(-1)]
+        flat, present = self.split_persons(x)
+        flat = flat[present.reshape(-1)]
         c = self.config
         b, t, v = flat.shape[0], c.preprocess.num_frames, c.num_joints
         mask = self.make_mask(flat, generator).mask.reshape(b, t, v)

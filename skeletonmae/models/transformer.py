@@ -300,27 +300,10 @@ class SkeletonMAE(SkeletonModel):
             return fc
         return nn.Sequential(nn.LayerNorm(width), nn.Dropout(c.head_dropout), fc)
 
-    @staticmethod
-    def _split_persons(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(N, C, T, V, M) → (N·M, C, T, V) and an (N, M) mask of present persons."""
-        if x.ndim != 5:
-            raise ValueError(f"expected a batch (N, C, T, V, M), got shape {tuple(x.shape)}")
-        present = x.abs().sum(dim=(1, 2, 3)) > 0
-        return rearrange(x, "n c t v m -> (n m) c t v"), present
-
-    def _check_input(self, x: torch.Tensor) -> None:
-        c = self.config
-        expected = (c.in_channels, c.preprocess.num_frames, c.num_joints)
-        if tuple(x.shape[1:4]) != expected:
-            raise ValueError(
-                f"input (N, C, T, V, M) = {tuple(x.shape)}; this model expects C, T, V = {expected}"
-            )
-
     def forward_features(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
         """(N, C, T, V, M) → (N, F): the encoder's tokens pooled by ``pooling`` (default: the
         config's; see `skeletonmae.models.base.POOLINGS`), averaged over present persons."""
-        self._check_input(x)
-        flat, present = self._split_persons(x)
+        flat, present = self.split_persons(x)
         tokens = rearrange(self.encoder(flat), "b (t v) d -> b t v d", v=self.config.num_joints)
         return self.pool_persons(pool_tokens(tokens, pooling or self.config.pooling), present)
 
@@ -366,9 +349,8 @@ class SkeletonMAE(SkeletonModel):
         and ``mask`` in extras (and ``reconstruction`` / ``agreement`` with the term on)."""
         if self.decoder is None:
             raise RuntimeError("this model has no decoder (decoder_depth=0): it cannot pre-train")
-        self._check_input(x)
         c = self.config
-        flat, present = self._split_persons(x)
+        flat, present = self.split_persons(x)
         flat = flat[present.reshape(-1)]
         m = self.make_mask(flat, generator)
         latent = self.encoder(flat, m.ids_keep)
