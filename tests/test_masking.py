@@ -238,9 +238,10 @@ def test_motion_aware_masking_prefers_high_motion_tokens():
 
 
 def test_every_strategy_a_model_accepts_is_registered():
-    from skeletonmae.models import graph, transformer
+    from skeletonmae import GraphSkeletonMAEConfig, SkeletonMAEConfig
 
-    assert set(transformer.MASK_STRATEGIES) | set(graph.MASK_STRATEGIES) == set(masking.STRATEGIES)
+    accepted = set(SkeletonMAEConfig.mask_strategies) | set(GraphSkeletonMAEConfig.mask_strategies)
+    assert accepted == set(masking.STRATEGIES)
 
 
 def test_apply_strategy_reads_the_config_and_matches_the_function():

@@ -37,7 +37,6 @@ from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
 __all__ = [
-    "MASK_STRATEGIES",
     "PRESETS",
     "STRL",
     "GINLayer",
@@ -49,7 +48,6 @@ __all__ = [
 ]
 
 TARGETS = ("coords", "bone", "features")
-MASK_STRATEGIES = ("region", "joint")  # of `skeletonmae.masking.STRATEGIES`
 LOSSES = ("sce", "mse")
 HEADS = ("strl", "linear")
 
@@ -103,7 +101,7 @@ class GraphSkeletonMAEConfig(ModelConfig):
 
     arch = "skeletonmae-graph"
     presets = PRESETS
-    mask_strategies: ClassVar[tuple[str, ...]] = MASK_STRATEGIES
+    mask_strategies: ClassVar[tuple[str, ...]] = ("region", "joint")  # of masking.STRATEGIES
     # "random" read like token masking
     renamed_values: ClassVar[dict[tuple[str, str], str]] = {("mask_strategy", "random"): "joint"}
     dim: int = 64
@@ -150,15 +148,14 @@ class GraphSkeletonMAEConfig(ModelConfig):
         self.pool_scales = [int(s) for s in self.pool_scales]
         if not self.pool_scales or min(self.pool_scales) < 1:
             raise ValueError(f"pool_scales must be positive integers, got {self.pool_scales}")
-        if self.mask_strategy == "joint":
-            if not 0.0 < self.mask_ratio < 1.0:
-                raise ValueError(f"mask_ratio must be in (0, 1), got {self.mask_ratio}")
-        elif self.mask_strategy == "region":
-            self.region_indices()  # validates the regions against the layout
-        else:
+        if self.mask_strategy not in self.mask_strategies:
             raise ValueError(
-                f"mask_strategy must be one of {MASK_STRATEGIES}, got {self.mask_strategy!r}"
+                f"mask_strategy must be one of {self.mask_strategies}, got {self.mask_strategy!r}"
             )
+        if self.mask_strategy == "joint" and not 0.0 < self.mask_ratio < 1.0:
+            raise ValueError(f"mask_ratio must be in (0, 1), got {self.mask_ratio}")
+        if self.mask_strategy == "region":
+            self.region_indices()  # validates the regions against the layout
 
     def region_indices(self) -> tuple[list[list[int]], list[int] | None, int]:
         """(joints of each layout region, indices of the fixed regions or None, regions per
