@@ -66,16 +66,11 @@ def load_mamp_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tenso
     try:
         with torch.serialization.safe_globals([argparse.Namespace]):
             ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as e:
-        problem = torch_load_problem(e)
-        if problem.startswith("it asks for"):
-            raise CheckpointError(
-                f"{path}: refusing to unpickle it: {problem} (only tensors, plain containers "
-                "and argparse.Namespace are loaded)"
-            ) from None
-        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({problem})") from None
-    except (OSError, RuntimeError, EOFError, ValueError) as e:
-        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({e})") from None
+    except (pickle.UnpicklingError, OSError, RuntimeError, EOFError, ValueError) as e:
+        raise CheckpointError(
+            f"{path}: not a readable PyTorch checkpoint ({torch_load_problem(e)}; only tensors, "
+            "plain containers and argparse.Namespace are read)"
+        ) from None
     if isinstance(ckpt, dict) and isinstance(ckpt.get("model"), dict):
         state, args = ckpt["model"], ckpt.get("args")
     else:

@@ -48,7 +48,7 @@ def torch_load_problem(error: Exception) -> str:
     text = str(error)
     found = re.search(r"Unsupported global: GLOBAL (\S+)", text)
     if found:
-        return f"it asks for {found.group(1)}, which is not a tensor or plain data"
+        return f"refusing to unpickle it: it asks for {found.group(1)}, not tensors or plain data"
     detail = re.search(r"WeightsUnpickler error:\s*(.+?)\s*(?:\n|$)", text)
     if detail:
         return detail.group(1)
