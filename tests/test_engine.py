@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 from safetensors.torch import load_file
 from synthetic import make_folder_dataset
 
@@ -243,6 +244,7 @@ def test_resume_without_checkpoint_and_bad_arguments_fail_before_work(tmp_path, 
         ("--batch-size", "0"): "batch_size must be",
         ("--lr", "-1"): "lr must be",
         ("--label-smoothing", "1.5"): "label_smoothing must be",
+        ("--ema-decay", "1"): "ema_decay must be",
         ("--resume", "--overwrite"): "pass one",
     }
     for extra, message in cases.items():
@@ -261,3 +263,20 @@ def test_written_files_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert p.stat().st_mode & 0o777 == 0o644
+
+
+def test_weight_average_is_what_the_run_saves_and_it_resumes(tmp_path, data):
+    # Constant lr, so that 2 epochs resumed to 3 must equal 3 straight (the average included).
+    r = recipe(tmp_path, "ema", "finetune", warmup_epochs=0, min_lr=2e-3, ema_decay=0.9)
+    args = ["finetune", str(r), "--data-root", str(data), "--threads", "1", "--no-progress"]
+    cli(*args, "--output", str(tmp_path / "straight"))
+    cli(*args, "--output", str(tmp_path / "split"), "--epochs", "2")
+    cli(*args, "--output", str(tmp_path / "split"), "--epochs", "3", "--resume")
+    a = load_file(tmp_path / "straight" / "model" / "model.safetensors")
+    b = load_file(tmp_path / "split" / "model" / "model.safetensors")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    state = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)
+    assert all(torch.equal(a[k], state["ema"][k]) for k in a)
+    assert not all(torch.equal(state["ema"][k], state["model"][k]) for k in a)
+    results = json.loads((tmp_path / "straight" / "results.json").read_text())
+    assert results["weights"] == "ema" and results["epochs"] == 3

@@ -48,6 +48,11 @@ def _stage_command(stage: str) -> click.Command:
     @click.option("--warmup-epochs", type=int)
     @click.option("--layer-decay", type=float)
     @click.option("--label-smoothing", type=float)
+    @click.option(
+        "--ema-decay",
+        type=float,
+        help="Keep a moving average of the weights (decay per step) and save it.",
+    )
     @click.option("--seed", type=int)
     @click.option(
         "--resume",

@@ -23,7 +23,9 @@ class Recipe:
     ``model`` holds config fields for the architecture named by ``model['arch']``; ``init`` is the
     pre-trained model (zoo name, directory or recipe output) whose encoder a linear probe or
     fine-tune starts from (``None``: train from scratch). ``dataset_options`` go to the dataset's
-    function (e.g. the ``sources`` of a ``corpus``).
+    function (e.g. the ``sources`` of a ``corpus``). ``ema_decay`` keeps an exponential moving
+    average of the weights (updated after every optimiser step, buffers included); the run then
+    evaluates and saves the average instead of the last weights.
     """
 
     name: str
@@ -45,6 +47,7 @@ class Recipe:
     layer_decay: float = 1.0
     label_smoothing: float = 0.0
     grad_clip: float | None = None
+    ema_decay: float | None = None  # per-step decay of an average of the weights, which is saved
     probe_views: int = 1  # linear probe: augmented passes over the training set to cache features
     seed: int = 0
     description: str = ""
@@ -76,6 +79,10 @@ class Recipe:
             ("probe_views", self.probe_views, "an integer >= 1", lambda v: _is_int(v) and v >= 1),
             ("seed", self.seed, "an integer >= 0", lambda v: _is_int(v) and v >= 0),
         ]
+        if self.ema_decay is not None:
+            checks.append(
+                ("ema_decay", self.ema_decay, "in (0, 1)", lambda v: _is_num(v) and 0 < v < 1)
+            )
         for name, value, expected, ok in checks:
             if not ok(value):
                 raise ValueError(f"recipe {self.name!r}: {name} must be {expected}, got {value!r}")

@@ -319,6 +319,25 @@ def _agree_across_ranks(model: SkeletonModel) -> list[str]:
     return hashes
 
 
+class _WeightAverage:
+    """Exponential moving average of a model's floating-point state (parameters and buffers,
+    e.g. BatchNorm statistics; integer buffers are copied): ``avg ← decay · avg + (1 − decay) · w``
+    after every optimiser step."""
+
+    def __init__(self, model: nn.Module, decay: float) -> None:
+        self.decay = decay
+        self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        for k, v in model.state_dict().items():
+            avg = self.state[k]
+            if avg.is_floating_point():
+                avg.lerp_(v, 1.0 - self.decay)
+            else:
+                avg.copy_(v)
+
+
 def _summary(r: dict[str, Any]) -> str:
     parts = [f"summary: {r['recipe']} ({r['stage']}) on {r['dataset']}"]
     if "top1" in r:
@@ -356,12 +375,15 @@ def _train(
         ids = [model.device.index] if model.device.type == "cuda" else None
         objective = nn.parallel.DistributedDataParallel(objective, device_ids=ids)
     optimizer = build_optimizer(model, recipe)
+    average = _WeightAverage(model, recipe.ema_decay) if recipe.ema_decay else None
     first_epoch, step = 0, 0
     ckpt_path = output / "checkpoint.pt"
     if checkpoint is not None:
         state = checkpoint
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
+        if average is not None:
+            average.state = state["ema"]
         set_rng_state(state["rng"])
         first_epoch, step = state["epoch"], state["step"]
         if dd.main:
@@ -395,6 +417,8 @@ def _train(
             if recipe.grad_clip:
                 nn.utils.clip_grad_norm_(model.parameters(), recipe.grad_clip)
             optimizer.step()
+            if average is not None:
+                average.update(model)
             step += 1
             total += loss.item() * len(x)
             count += len(x)
@@ -426,9 +450,13 @@ def _train(
                     "optimizer": optimizer.state_dict(),
                     "rng": rng_state(),
                     "recipe": recipe.to_dict(),
+                    **({"ema": average.state} if average is not None else {}),
                 },
             )
             print(json.dumps({"recipe": recipe.name, **record}), flush=True)
+    if average is not None:  # evaluate and save the average (the loss above is the raw weights')
+        model.load_state_dict(average.state)
+        return {"epochs": recipe.epochs, "final_loss": round(loss_value, 5), "weights": "ema"}
     return {"epochs": recipe.epochs, "final_loss": round(loss_value, 5)}
 
 
