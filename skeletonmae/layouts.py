@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .names import did_you_mean
+from .names import check_keys, did_you_mean
 
 __all__ = [
     "SENSOR_LAYOUTS",
@@ -140,6 +140,12 @@ class Layout:
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "layout") -> Layout:
         """Build a layout from its JSON form; parents/centre/regions may be names or indices."""
+        if not isinstance(d, dict):
+            raise LayoutError(f"{source}: a layout is a JSON object, got {type(d).__name__}")
+        try:
+            check_keys(d, ("name", "joints", "parents", "center", "regions", "derived"), "keys")
+        except ValueError as e:
+            raise LayoutError(f"{source}: {e}") from None
         try:
             joints = tuple(str(j) for j in d["joints"])
             name = str(d["name"])

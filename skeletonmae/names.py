@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["close_names", "did_you_mean"]
+__all__ = ["check_keys", "close_names", "did_you_mean"]
 
 
 def close_names(name: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.4) -> list[str]:
@@ -22,3 +22,14 @@ def did_you_mean(name: str, choices: Iterable[str], n: int = 3, cutoff: float = 
     """``"; did you mean 'a', 'b'?"`` for the `close_names` of ``name``, or ``""``."""
     close = close_names(name, choices, n, cutoff)
     return f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+
+
+def check_keys(keys: Iterable[str], known: Iterable[str], what: str) -> None:
+    """Raise `ValueError` if any of ``keys`` is not ``known``: ``unknown {what} ['lrr']; did you
+    mean 'lr'?`` (the suggestion for the first unknown key that has one)."""
+    known = sorted(known)
+    unknown = sorted(set(keys) - set(known))
+    if not unknown:
+        return
+    hint = next((h for h in (did_you_mean(k, known) for k in unknown) if h), "")
+    raise ValueError(f"unknown {what} {unknown}{hint} (known: {', '.join(known)})")

@@ -14,6 +14,7 @@ import torch
 
 from .clip import Clip, ClipFormatError, check_clip_array
 from .layouts import Layout, get_layout
+from .names import check_keys
 
 __all__ = [
     "PreprocessConfig",
@@ -247,12 +248,7 @@ class PreprocessConfig:
     @classmethod
     def from_dict(cls, d: dict | None) -> PreprocessConfig:
         d = dict(d or {})
-        known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ValueError(
-                f"unknown preprocess options {sorted(unknown)}; known: {sorted(known)}"
-            )
+        check_keys(d, (f.name for f in fields(cls)), "preprocess options")
         if "crop_ratio" in d:
             d["crop_ratio"] = tuple(d["crop_ratio"])
         return cls(**d)

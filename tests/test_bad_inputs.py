@@ -22,6 +22,10 @@ from zoo_helpers import RESULTS, empty_manifest, random_clip, tiny_model
 
 from skeletonmae import zoo
 from skeletonmae.cli import main
+from skeletonmae.engine import Recipe
+from skeletonmae.layouts import Layout
+from skeletonmae.models import config_from_dict
+from skeletonmae.transforms import PreprocessConfig
 
 
 class Case:
@@ -604,3 +608,35 @@ def test_bad_input_ends_in_one_line(case: Case, tmp_path: Path, monkeypatch):
     assert "Traceback" not in result.output
     assert case.expect in lines[0], lines[0]
     assert _snapshot(tmp_path) == before, "a failed command wrote or changed files"
+
+
+@pytest.mark.parametrize(
+    ("build", "expect"),
+    [
+        (
+            lambda: load_recipe_dict({"lrr": 0.1}),
+            "unknown keys in recipe ['lrr']; did you mean 'lr'",
+        ),
+        (
+            lambda: config_from_dict({"arch": "skeletonmae-graph", "dimm": 8}),
+            "unknown GraphSkeletonMAEConfig options ['dimm']; did you mean 'dim'",
+        ),
+        (
+            lambda: PreprocessConfig.from_dict({"num_frame": 8}),
+            "unknown preprocess options ['num_frame']; did you mean 'num_frames'",
+        ),
+        (
+            lambda: Layout.from_dict({"name": "x", "joints": ["a"], "parent": [None]}),
+            "unknown keys ['parent']; did you mean 'parents'",
+        ),
+    ],
+)
+def test_a_misspelt_key_in_any_json_form_names_the_key_it_meant(build, expect):
+    with pytest.raises(ValueError) as e:
+        build()
+    assert expect in str(e.value)
+
+
+def load_recipe_dict(extra: dict):
+    d = {"name": "r", "stage": "pretrain", "model": {"arch": "x"}, "dataset": "d"}
+    return Recipe.from_dict({**d, "train_split": "t", **extra})

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..names import did_you_mean
+from ..names import check_keys, did_you_mean
 
 __all__ = ["STAGES", "Recipe", "available_recipes", "load_recipe"]
 
@@ -100,13 +100,10 @@ class Recipe:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, source: str = "recipe") -> Recipe:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"{source}: unknown recipe keys {unknown}")
+        check_keys(d, (f.name for f in fields(cls)), f"keys in {source}")
         try:
             return cls(**d)
-        except TypeError as e:
+        except TypeError as e:  # a key's value of the wrong kind
             raise ValueError(f"{source}: {e}") from None
 
 

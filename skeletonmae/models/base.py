@@ -28,7 +28,7 @@ from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
 from ..layouts import Layout, available_layouts, get_layout, register_layout
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
-from ..names import did_you_mean
+from ..names import check_keys, did_you_mean
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 if TYPE_CHECKING:
@@ -202,10 +202,7 @@ class ModelConfig:
         for (name, old), new in cls.renamed_values.items():
             if d.get(name) == old:
                 d[name] = new
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"unknown {cls.__name__} options {unknown}")
+        check_keys(d, (f.name for f in fields(cls)), f"{cls.__name__} options")
         hints = get_type_hints(cls)
         for name, value in d.items():
             hint = hints.get(name)
