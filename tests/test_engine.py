@@ -107,6 +107,7 @@ def test_pretrain_probe_finetune_evaluate(tmp_path, data):
         "1",
     )
     assert "summary: lp (linear-probe)" in probe.stdout and "top1=" in probe.stdout
+    assert f"init: the run {runs / 'pre'}" in probe.stderr  # a sibling run wins over a zoo name
     # The probe trained the head only: the encoder is the pre-trained one.
     pre = load_file(runs / "pre" / "model" / "model.safetensors")
     lp = load_file(runs / "lp" / "model" / "model.safetensors")

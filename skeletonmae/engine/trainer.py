@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,8 @@ def _resolve_init(init: str, output: Path) -> SkeletonModel:
     sibling = output.parent / init
     if (sibling / "model" / "config.json").is_file():
         init = str(sibling)
+        # Said aloud: a run can shadow the zoo model of the same name.
+        print(f"init: the run {sibling} (beside --output)", file=sys.stderr, flush=True)
     return SkeletonModel.from_pretrained(init)
 
 
