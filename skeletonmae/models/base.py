@@ -97,6 +97,9 @@ class ModelConfig:
     # Values renamed since configs were first saved, {(field, old value): new value}: a saved
     # config holding an old value loads as the new one; code passing it gets a DeprecationWarning.
     renamed_values: ClassVar[dict[tuple[str, str], str]] = {}
+    # The `skeletonmae.masking` strategies an architecture that pre-trains accepts for its
+    # ``mask_strategy`` field (empty: no such field), checked here for every architecture.
+    mask_strategies: ClassVar[tuple[str, ...]] = ()
     layout: str = "kinect-v1"
     in_channels: int = 3
     num_classes: int = 0
@@ -122,6 +125,12 @@ class ModelConfig:
             raise ValueError(
                 f"num_classes must be >= 0 with as many class_names (or none), got "
                 f"{self.num_classes} and {len(self.class_names)} names"
+            )
+        strategy = getattr(self, "mask_strategy", None)
+        if self.mask_strategies and strategy not in self.mask_strategies:
+            raise ValueError(
+                f"mask_strategy {strategy!r} not in {self.mask_strategies}"
+                f"{did_you_mean(str(strategy), self.mask_strategies)}"
             )
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling {self.pooling!r} not in {POOLINGS}")

@@ -148,10 +148,6 @@ class GraphSkeletonMAEConfig(ModelConfig):
         self.pool_scales = [int(s) for s in self.pool_scales]
         if not self.pool_scales or min(self.pool_scales) < 1:
             raise ValueError(f"pool_scales must be positive integers, got {self.pool_scales}")
-        if self.mask_strategy not in self.mask_strategies:
-            raise ValueError(
-                f"mask_strategy must be one of {self.mask_strategies}, got {self.mask_strategy!r}"
-            )
         if self.mask_strategy == "joint" and not 0.0 < self.mask_ratio < 1.0:
             raise ValueError(f"mask_ratio must be in (0, 1), got {self.mask_ratio}")
         if self.mask_strategy == "region":

@@ -120,8 +120,6 @@ class SkeletonMAEConfig(ModelConfig):
             raise ValueError(
                 "dim must be divisible by num_heads (and decoder_dim by decoder_heads)"
             )
-        if self.mask_strategy not in self.mask_strategies:
-            raise ValueError(f"mask_strategy {self.mask_strategy!r} not in {self.mask_strategies}")
         if self.target not in ("motion", "coords"):
             raise ValueError(f"target must be 'motion' or 'coords', got {self.target!r}")
         if self.head not in HEADS:
