@@ -78,11 +78,13 @@ class Recipe:
             ),
             ("probe_views", self.probe_views, "an integer >= 1", lambda v: _is_int(v) and v >= 1),
             ("seed", self.seed, "an integer >= 0", lambda v: _is_int(v) and v >= 0),
+            (
+                "ema_decay",
+                self.ema_decay,
+                "null or in (0, 1)",
+                lambda v: v is None or (_is_num(v) and 0 < v < 1),
+            ),
         ]
-        if self.ema_decay is not None:
-            checks.append(
-                ("ema_decay", self.ema_decay, "in (0, 1)", lambda v: _is_num(v) and 0 < v < 1)
-            )
         for name, value, expected, ok in checks:
             if not ok(value):
                 raise ValueError(f"recipe {self.name!r}: {name} must be {expected}, got {value!r}")

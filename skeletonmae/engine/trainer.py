@@ -457,10 +457,11 @@ def _train(
                 },
             )
             print(json.dumps({"recipe": recipe.name, **record}), flush=True)
+    history = {"epochs": recipe.epochs, "final_loss": round(loss_value, 5)}
     if average is not None:  # evaluate and save the average (the loss above is the raw weights')
         model.load_state_dict(average.state)
-        return {"epochs": recipe.epochs, "final_loss": round(loss_value, 5), "weights": "ema"}
-    return {"epochs": recipe.epochs, "final_loss": round(loss_value, 5)}
+        history["weights"] = "ema"
+    return history
 
 
 def _linear_probe(model: SkeletonModel, recipe: Recipe, clips: list[Clip]) -> dict[str, Any]:
