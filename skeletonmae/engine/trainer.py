@@ -109,24 +109,23 @@ def _map_streams(weight: torch.Tensor, source: ModelConfig, target: ModelConfig)
     return out
 
 
-def _resolve_init(init: str, output: Path) -> SkeletonModel:
-    """``init`` as a sibling run of this one (``<runs>/<init>`` with its exported model), else
-    whatever `from_pretrained` takes: a model or run directory, a file, a zoo name or Hub id."""
+def _resolve_init(init: str, output: Path) -> tuple[str, bool]:
+    """``init`` as a sibling run of this one (``<runs>/<init>`` with its exported model) if there
+    is one, else as given for `from_pretrained` (a model or run directory, a file, a zoo name or
+    Hub id); and whether it was the sibling run."""
     sibling = output.parent / init
     if (sibling / "model" / "config.json").is_file():
-        init = str(sibling)
-        # Said aloud: a run can shadow the zoo model of the same name.
-        print(f"init: the run {sibling} (beside --output)", file=sys.stderr, flush=True)
-    return SkeletonModel.from_pretrained(init)
+        return str(sibling), True
+    return init, False
 
 
-def _build_model(recipe: Recipe, class_names: list[str], output: Path) -> SkeletonModel:
+def _build_model(recipe: Recipe, class_names: list[str], init: str | None) -> SkeletonModel:
     cfg = dict(recipe.model)
     if recipe.stage != "pretrain":
         cfg.update(num_classes=len(class_names), class_names=class_names)
     model = build_model(cfg)
-    if recipe.init:
-        load_encoder(model, _resolve_init(recipe.init, output))
+    if init:
+        load_encoder(model, SkeletonModel.from_pretrained(init))
     return model
 
 
@@ -200,7 +199,10 @@ def run(
             f"batch size {recipe.batch_size} exceeds the {len(train_clips)} training clips of "
             f"{recipe.dataset} {recipe.train_split}"
         )
-    model = _build_model(recipe, dataset.class_names, output).to(dev)
+    init, sibling = _resolve_init(recipe.init, output) if recipe.init else (None, False)
+    if sibling and dd.main:  # said aloud: a run shadows the zoo model of the same name
+        print(f"init: the run {init} (beside --output)", file=sys.stderr, flush=True)
+    model = _build_model(recipe, dataset.class_names, init).to(dev)
     if dd.main:
         output.mkdir(parents=True, exist_ok=True)
         write_json_atomic(output / "recipe.json", recipe.to_dict())
