@@ -25,14 +25,6 @@ METRICS = {
     "top1": ("accuracy", "Top-1 accuracy (%)"),
     "top5": ("top_5_accuracy", "Top-5 accuracy (%)"),
 }
-ARCHITECTURE_SUMMARIES = {
-    "skeletonmae-transformer": "System A, the spatial-temporal transformer SkeletonMAE "
-    "(Wu et al., ICME workshops 2023)",
-    "skeletonmae-graph": "System B, the graph SkeletonMAE with its STRL classifier "
-    "(Yan et al., ICCV 2023)",
-    "skeletonmae-ensemble": "an ensemble of zoo classifiers run as one model (their softmax "
-    "averaged)",
-}
 TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition")
 
 
@@ -95,15 +87,14 @@ def _members(entry: dict[str, Any]) -> list[str]:
     lines = ["", f"It is an **ensemble of {len(members)}** classifiers, softmax averaged:"]
     for m, w in zip(members, weights, strict=True):
         streams = ", ".join(m["preprocess"].get("streams", ["joint"]))
-        arch = ARCHITECTURE_SUMMARIES.get(m["arch"], m["arch"])
-        lines.append(f"- weight {w:g}: {arch}, input {streams}")
+        lines.append(f"- weight {w:g}: `{m['arch']}`, input {streams}")
     return lines
 
 
 def render_model_card(entry: dict[str, Any]) -> str:
     """README.md text (YAML front matter + Markdown) for a manifest entry."""
     name, repo = entry["name"], entry["repo_id"]
-    arch = ARCHITECTURE_SUMMARIES.get(entry["architecture"], entry["architecture"])
+    arch = entry.get("summary") or f"`{entry['architecture']}`"
     data = _dataset_name(entry)
     full_data = DATASETS.get(entry["dataset"], (None, data))[1]
     classifier = entry["task"] == "action-classification"

@@ -38,6 +38,7 @@ __all__ = [
     "save_manifest",
     "set_revision",
     "sha256_file",
+    "source_config",
     "validate_manifest",
 ]
 
@@ -50,23 +51,6 @@ MODEL_FILES = (CONFIG_NAME, WEIGHTS_NAME)
 
 # config.json fields that are entry fields of their own (layout_spec stays only in config.json).
 _LIFTED = ("arch", "layout", "layout_spec", "preprocess", "class_names")
-
-PAPERS: dict[str, list[dict[str, str]]] = {
-    "skeletonmae-transformer": [
-        {
-            "title": "SkeletonMAE: Spatial-Temporal Masked Autoencoders for Self-supervised "
-            "Skeleton Action Recognition",
-            "url": "https://arxiv.org/abs/2209.02399",
-        }
-    ],
-    "skeletonmae-graph": [
-        {
-            "title": "SkeletonMAE: Graph-based Masked Autoencoder for Skeleton Sequence "
-            "Pre-training",
-            "url": "https://arxiv.org/abs/2307.08476",
-        }
-    ],
-}
 
 
 class ManifestError(ValueError):
@@ -280,6 +264,11 @@ def _model_dir(source: Path) -> Path:
     raise FileNotFoundError(f"{source}: no {CONFIG_NAME} + {WEIGHTS_NAME} here or in model/")
 
 
+def source_config(source: str | os.PathLike) -> dict[str, Any]:
+    """The config.json of the checkpoint in ``source`` (a model or a run directory)."""
+    return json.loads((_model_dir(Path(source)) / CONFIG_NAME).read_text())
+
+
 def _metrics(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Metric records from a results dict: a ``metrics`` list as is, or the engine's flat
     ``top1`` / ``top5`` keys (with its ``eval_split``, ``num_clips`` and ``command``)."""
@@ -339,8 +328,10 @@ def make_entry(
     ``results`` (default: ``source/results.json`` when present) is the engine's results dict:
     ``dataset``, ``train_split``, ``eval_split``, ``command``, ``stage``, ``recipe`` and either
     ``top1`` / ``top5`` / ``num_clips`` or a ready ``metrics`` list. ``fields`` set or override any
-    entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``papers``,
-    ``bundled``…); the result is not validated here (`register` does that).
+    entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``bundled``…), among
+    them what the architecture is (``summary``, ``papers``: the model class declares them, see
+    `skeletonmae.models.architecture_facts`); the result is not validated here (`register` does
+    that).
     """
     src = Path(source)
     model_dir = _model_dir(src)
@@ -375,7 +366,8 @@ def make_entry(
         "repo_id": f"skeletonmae/{name}",
         "revision": "",
         "license": "other",
-        "papers": PAPERS.get(config["arch"], []),
+        "summary": "",
+        "papers": [],
         "bundled": False,
     }
     for key in ("stage", "recipe"):

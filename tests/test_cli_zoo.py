@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from zoo_helpers import CLASSES, PRETRAIN_RESULTS, RESULTS, empty_manifest, random_clip, tiny_model
 
-from skeletonmae import SkeletonModel, zoo
+from skeletonmae import GraphSkeletonMAE, SkeletonMAE, SkeletonModel, zoo
 from skeletonmae.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -191,6 +191,10 @@ def test_push_local_dir(env):
         assert hashlib.sha256((out / f).read_bytes()).hexdigest() == record["sha256"]
     card = (out / "README.md").read_text()
     assert "org/tiny-a" in card and "research use only" in card
+    tiny_model(graph=True).save_pretrained(env["tmp"] / "b")
+    r = run("push", env["tmp"] / "b", "--repo-id", "org/tiny-b", "--local-dir", out / "b")
+    assert r.exit_code == 0, r.output
+    assert GraphSkeletonMAE.papers[0].url in (out / "b" / "README.md").read_text()
     assert_user_error(
         run("push", "tiny-a", "--repo-id", "org/x", "--local-dir", out, "--record-revision"),
         "revision needs a zoo name and a real upload",
@@ -215,6 +219,10 @@ def test_register_command(env):
     manifest = zoo.load_manifest()
     assert manifest.default == "tiny-new"
     assert manifest.get("tiny-new")["description"] == "a new one"
+    assert manifest.get("tiny-new")["summary"] == SkeletonMAE.summary
+    assert manifest.get("tiny-new")["papers"] == [
+        {"title": p.title, "url": p.url} for p in SkeletonMAE.papers
+    ]
     assert manifest.get("tiny-new")["metrics"][0]["value"] == RESULTS["top1"]
     assert (manifest.weights_dir("tiny-new") / "model.safetensors").is_file()
     assert "tiny-new *" in run("list").stdout

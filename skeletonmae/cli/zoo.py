@@ -77,7 +77,7 @@ def info(name: str, as_json: bool) -> None:
     lines = [
         ("name", e["name"]),
         ("description", e["description"] or "-"),
-        ("architecture", e["architecture"]),
+        ("architecture", e["architecture"] + (f": {e['summary']}" if e.get("summary") else "")),
         ("task", e["task"] + (f" ({e['stage']}, recipe {e['recipe']})" if e.get("recipe") else "")),
         (
             "dataset",
@@ -356,6 +356,7 @@ def push(
     """Publish NAME_OR_PATH (zoo name or model directory): config.json, model.safetensors and a
     model card README.md generated from its manifest entry."""
     from .. import hub, zoo
+    from ..models import architecture_facts
 
     result = hub.push(
         name_or_path,
@@ -365,6 +366,7 @@ def push(
         token=token,
         commit_message=commit_message,
         record_revision=record_revision,
+        describe=architecture_facts,
     )
     if result.folder is not None:
         click.echo(
@@ -418,8 +420,10 @@ def register(
     """Maintainers: add (or replace) zoo entry NAME for the checkpoint in SOURCE (a model
     directory, or a training run's output directory with model/ and results.json)."""
     from .. import zoo
+    from ..models import architecture_facts
 
     fields: dict[str, Any] = {"description": description, "license": license_}
+    fields.update(architecture_facts(zoo.source_config(source)["arch"]))
     if repo_id:
         fields["repo_id"] = repo_id
     res = json.loads(results.read_text()) if results else None

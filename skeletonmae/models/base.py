@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, get_type_hints
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, get_type_hints
 
 import numpy as np
 import torch
@@ -39,7 +39,9 @@ __all__ = [
     "POOLINGS",
     "CheckpointError",
     "ModelConfig",
+    "Paper",
     "SkeletonModel",
+    "architecture_facts",
     "average_persons",
     "build_model",
     "config_from_dict",
@@ -257,6 +259,15 @@ def build_model(config: ModelConfig | dict[str, Any]) -> SkeletonModel:
     return ARCHITECTURES[config.arch](config)
 
 
+def architecture_facts(arch: str) -> dict[str, Any]:
+    """The ``summary`` and ``papers`` that architecture ``arch`` declares, as the zoo entry
+    fields of those names (empty for an architecture this package does not know)."""
+    cls = ARCHITECTURES.get(arch)
+    if cls is None:
+        return {"summary": "", "papers": []}
+    return {"summary": cls.summary, "papers": [p._asdict() for p in cls.papers]}
+
+
 ClipLike = str | os.PathLike | Clip | np.ndarray
 UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}  # factor to metres
 
@@ -267,6 +278,13 @@ def _check_finite(values: torch.Tensor, what: str) -> None:
         raise ValueError(
             f"the model produced non-finite {what} (input coordinates or weights out of range)"
         )
+
+
+class Paper(NamedTuple):
+    """A publication a model implements, as zoo entries and model cards cite it."""
+
+    title: str
+    url: str
 
 
 class SkeletonModel(nn.Module):
@@ -285,6 +303,9 @@ class SkeletonModel(nn.Module):
     # The encoder's input projection, whose axis 1 runs over the input channels (streams ×
     # coordinates): `engine.load_encoder` maps it between models with different streams.
     input_projection: ClassVar[str] = ""
+    # What the architecture is, for model cards and zoo entries (`architecture_facts`).
+    summary: ClassVar[str] = ""
+    papers: ClassVar[tuple[Paper, ...]] = ()
     head: nn.Module | None
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -405,6 +426,7 @@ class SkeletonModel(nn.Module):
             self,
             repo_id,
             entry=entry,
+            describe=architecture_facts,
             local_dir=local_dir,
             private=private,
             token=token,

@@ -79,6 +79,7 @@ class SkeletonEnsemble(SkeletonModel):
     mean); ``forward_features`` concatenates the members' features."""
 
     config_class = EnsembleConfig
+    summary = "an ensemble of zoo classifiers run as one model (their softmax averaged)"
     config: EnsembleConfig
 
     def __init__(self, config: EnsembleConfig) -> None:

@@ -33,7 +33,7 @@ from torch import nn
 from .. import masking
 from ..layouts import get_layout
 from ..transforms import rotate_batch
-from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
+from .base import ModelConfig, Paper, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
 __all__ = [
@@ -363,6 +363,13 @@ class GraphSkeletonMAE(SkeletonModel):
 
     config_class = GraphSkeletonMAEConfig
     input_projection = "encoder.embed.weight"
+    summary = "System B, the graph SkeletonMAE with its STRL classifier (Yan et al., ICCV 2023)"
+    papers = (
+        Paper(
+            "SkeletonMAE: Graph-based Masked Autoencoder for Skeleton Sequence Pre-training",
+            "https://arxiv.org/abs/2307.08476",
+        ),
+    )
     config: GraphSkeletonMAEConfig
 
     def __init__(self, config: GraphSkeletonMAEConfig) -> None:

@@ -16,7 +16,7 @@ from torch import nn
 
 from .. import masking
 from ..transforms import rotate_batch
-from .base import ModelConfig, SkeletonModel, pool_tokens, pooled_dim
+from .base import ModelConfig, Paper, SkeletonModel, pool_tokens, pooled_dim
 from .layers import info_nce, linear_head, projector
 
 __all__ = [
@@ -261,6 +261,16 @@ class SkeletonMAE(SkeletonModel):
 
     config_class = SkeletonMAEConfig
     input_projection = "encoder.patch_embed.weight"
+    summary = (
+        "System A, the spatial-temporal transformer SkeletonMAE (Wu et al., ICME workshops 2023)"
+    )
+    papers = (
+        Paper(
+            "SkeletonMAE: Spatial-Temporal Masked Autoencoders for Self-supervised "
+            "Skeleton Action Recognition",
+            "https://arxiv.org/abs/2209.02399",
+        ),
+    )
     config: SkeletonMAEConfig
 
     def __init__(self, config: SkeletonMAEConfig) -> None:
