@@ -126,7 +126,9 @@ def _require_dir(root: Path, sub: str, what: str) -> Path:
 
 
 def nw_ucla(root: str | Path) -> DatasetIndex:
-    """NW-UCLA (``all_sqe/aAA_sSS_eEE_vVV.json``); split ``xview``: views 1+2 train, view 3 test."""
+    """NW-UCLA (``all_sqe/aAA_sSS_eEE_vVV.json``); split ``xview``: views 1+2 train, view 3 test.
+    ``xview_dev_train`` / ``xview_dev`` (view 1 trains, view 2 evaluates) is a cross-view
+    development protocol inside the training views, for choosing a recipe without the test view."""
     root = Path(root)
     d = _require_dir(root, "all_sqe", "NW-UCLA")
     files = sorted(d.glob("a*_s*_e*_v*.json"))
@@ -144,6 +146,8 @@ def nw_ucla(root: str | Path) -> DatasetIndex:
     splits = {
         "xview_train": [i for i, s in enumerate(samples) if s.view in (1, 2)],
         "xview_test": [i for i, s in enumerate(samples) if s.view == 3],
+        "xview_dev_train": [i for i, s in enumerate(samples) if s.view == 1],
+        "xview_dev": [i for i, s in enumerate(samples) if s.view == 2],
     }
     return DatasetIndex("nw-ucla", root, "kinect-v1", list(NW_UCLA_CLASSES), samples, splits)
 

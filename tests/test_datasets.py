@@ -187,6 +187,9 @@ def test_nw_ucla_loads_every_clip(data_root):
     assert len(ds.samples) == 1484
     assert (len(ds.splits["xview_train"]), len(ds.splits["xview_test"])) == (1020, 464)
     assert set(ds.splits["xview_train"]).isdisjoint(ds.splits["xview_test"])
+    dev = ds.splits["xview_dev_train"] + ds.splits["xview_dev"]  # inside the training views
+    assert sorted(dev) == sorted(ds.splits["xview_train"])
+    assert set(ds.splits["xview_dev_train"]).isdisjoint(ds.splits["xview_dev"])
     labels = []
     for sample in ds.samples:
         clip = load_clip(sample.path)
