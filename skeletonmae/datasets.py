@@ -18,15 +18,12 @@ from typing import Any
 import numpy as np
 
 from .clip import Clip, ClipFormatError
-from .formats import (
-    infer_layout,
-    load_clip,
-    parse_ntu_name,
-    pyskl_annotation_to_clip,
-    read_pyskl,
-)
+from .formats import load_clip
+from .io.arrays import infer_layout
 from .io.msrc12 import MSRC12_CLASSES, msrc12_gesture, parse_msrc12_name
+from .io.ntu import parse_ntu_name
 from .io.penn_action import PENN_ACTION_CLASSES, read_penn_action_label
+from .io.pyskl import pyskl_annotation_to_clip, read_pyskl
 from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name
 from .labels import load_label_map
 from .layouts import Layout, get_layout, load_layout

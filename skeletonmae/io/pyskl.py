@@ -1,0 +1,111 @@
+"""PySKL / mmaction2 annotation pickles (``{'split', 'annotations'}``), read through the
+restricted unpickler of `skeletonmae.safe_pickle`: no code runs, array sizes are checked first."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from ..clip import Clip, ClipFormatError
+from ..layouts import Layout
+from ..safe_pickle import UnsafePickleError, safe_load
+from .arrays import array_to_clip
+
+__all__ = ["pyskl_annotation_to_clip", "read_pyskl", "read_pyskl_item"]
+
+
+def read_pyskl(path: str | os.PathLike) -> tuple[list[dict], dict[str, list[str]]]:
+    """A PySKL / mmaction2 annotation pickle through the restricted unpickler:
+    (annotations, splits). Accepts ``{'split', 'annotations'}``, a list of annotations or a
+    single annotation dict."""
+    path = Path(path)
+    try:
+        obj = safe_load(path)
+    except UnsafePickleError as e:
+        raise ClipFormatError(f"{path}: {e}") from e
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as e:
+        raise ClipFormatError(f"{path}: not a readable annotation pickle ({e})") from None
+    if isinstance(obj, dict) and "annotations" in obj:
+        anns, splits = obj["annotations"], obj.get("split") or {}
+    elif isinstance(obj, dict) and "keypoint" in obj:
+        anns, splits = [obj], {}
+    else:
+        anns, splits = obj, {}
+    if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+        raise ClipFormatError(
+            f"{path}: expected {{'split': ..., 'annotations': [dict, ...]}}, a list of annotation "
+            f"dicts or one annotation dict, found {type(obj).__name__}"
+        )
+    if not anns:
+        raise ClipFormatError(f"{path}: no annotations")
+    if not isinstance(splits, dict) or not all(
+        isinstance(v, list | tuple) for v in splits.values()
+    ):
+        raise ClipFormatError(f"{path}: 'split' must map split names to lists of frame_dir names")
+    return anns, {str(k): [str(x) for x in v] for k, v in splits.items()}
+
+
+def pyskl_annotation_to_clip(
+    annotation: dict, *, source: str, layout: str | Layout | None = None
+) -> Clip:
+    """One PySKL annotation as a clip: ``keypoint`` (M, T, V, C) and its 0-based ``label``.
+
+    2D annotations keep C = 2 (x, y); their ``keypoint_score`` is not part of the clip.
+    Without ``layout`` it is inferred from the joint count (25 → ntu-rgbd, 17 → coco-17).
+    """
+    if "keypoint" not in annotation:
+        raise ClipFormatError(f"{source}: no 'keypoint' array (keys: {sorted(annotation)})")
+    kp = np.asarray(annotation["keypoint"])
+    if kp.ndim != 4:
+        raise ClipFormatError(f"{source}: 'keypoint' has shape {kp.shape}, expected (M, T, V, C)")
+    total = annotation.get("total_frames")
+    if total is not None and (not isinstance(total, int | np.integer) or total != kp.shape[1]):
+        raise ClipFormatError(
+            f"{source}: total_frames is {total} but 'keypoint' has {kp.shape[1]} frames"
+        )
+    label = annotation.get("label")
+    if label is not None and (not isinstance(label, int | np.integer) or label < 0):
+        raise ClipFormatError(f"{source}: label {label!r}, expected a 0-based class id")
+    return array_to_clip(
+        kp,
+        layout=layout,
+        convention="mtvc",
+        source=source,
+        label=None if label is None else int(label),
+    )
+
+
+def _annotation_source(path: Path, anns: list[dict], i: int) -> str:
+    fd = anns[i].get("frame_dir")
+    return f"{path} (annotation {i}" + (f", frame_dir {fd!r})" if fd is not None else ")")
+
+
+def read_pyskl_item(
+    path: Path, layout: Layout | None, convention: str | None, *, item: int | str | None = None
+) -> Clip:
+    anns, _ = read_pyskl(path)
+    if item is None:
+        if len(anns) > 1:
+            example = anns[0].get("frame_dir")
+            raise ClipFormatError(
+                f"{path}: holds {len(anns)} annotations; pass item= an index 0..{len(anns) - 1}"
+                + (f" or a frame_dir such as {example!r}" if example is not None else "")
+            )
+        i = 0
+    elif isinstance(item, str):
+        hits = [k for k, a in enumerate(anns) if a.get("frame_dir") == item]
+        if not hits:
+            raise ClipFormatError(f"{path}: no annotation with frame_dir {item!r}")
+        i = hits[0]
+    elif isinstance(item, int) and 0 <= item < len(anns):
+        i = item
+    else:
+        raise ClipFormatError(
+            f"{path}: item {item!r} is not an index 0..{len(anns) - 1} or a frame_dir name"
+        )
+    return pyskl_annotation_to_clip(
+        anns[i], source=_annotation_source(path, anns, i), layout=layout
+    )
