@@ -21,7 +21,6 @@ import re
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
@@ -29,9 +28,6 @@ from urllib.parse import urlsplit
 from . import zoo
 from .fileio import write_text_atomic
 from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
-
-# What an architecture is, by its arch name (``summary`` and ``papers`` entry fields).
-Describe = Callable[[str], Mapping[str, Any]]
 
 
 class SavableModel(Protocol):
@@ -266,7 +262,7 @@ def push(
     commit_message: str | None = None,
     record_revision: bool = False,
     manifest: str | os.PathLike | None = None,
-    describe: Describe | None = None,
+    describe: zoo.Describe | None = None,
 ) -> PushResult:
     """Publish a zoo model (by name: its checksummed files, its card from its manifest entry)
     or any other checkpoint `resolve_pretrained` finds, as `push_files` does. With
@@ -302,7 +298,7 @@ def push_files(
     private: bool | None = None,
     token: str | None = None,
     commit_message: str | None = None,
-    describe: Describe | None = None,
+    describe: zoo.Describe | None = None,
 ) -> PushResult:
     """Publish a checkpoint: its config.json and model.safetensors plus a model card README.md
     generated from ``entry`` (made from the files when not given; then ``describe(arch)`` gives
@@ -323,9 +319,9 @@ def push_files(
         for src, name in ((config_path, CONFIG_NAME), (weights_path, WEIGHTS_NAME)):
             if Path(src).resolve() != (folder / name).resolve():
                 shutil.copyfile(src, folder / name)
-        card_entry = zoo.make_entry(repo_id.split("/")[1].lower(), folder, {}, repo_id=repo_id)
-        if describe is not None:
-            card_entry.update(describe(card_entry["architecture"]))
+        card_entry = zoo.make_entry(
+            repo_id.split("/")[1].lower(), folder, {}, describe=describe, repo_id=repo_id
+        )
         if entry is not None:
             card_entry = {**entry, "repo_id": repo_id, "files": card_entry["files"]}
         write_text_atomic(folder / "README.md", render_model_card(card_entry))

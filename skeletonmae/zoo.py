@@ -16,7 +16,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,6 @@ __all__ = [
     "save_manifest",
     "set_revision",
     "sha256_file",
-    "source_config",
     "validate_manifest",
 ]
 
@@ -48,6 +47,11 @@ PACKAGE_MANIFEST = PACKAGE_DIR / "weights_manifest.json"
 ROOT_MANIFEST = PACKAGE_DIR.parent / "weights_manifest.json"
 SCHEMA_PATH = PACKAGE_DIR / "manifest.schema.json"
 MODEL_FILES = (CONFIG_NAME, WEIGHTS_NAME)
+
+# What an architecture is, by its arch name: the ``summary`` and ``papers`` entry fields. The
+# models declare them (`skeletonmae.models.architecture_facts`); they sit above this layer, so
+# callers pass it in.
+Describe = Callable[[str], Mapping[str, Any]]
 
 # config.json fields that are entry fields of their own (layout_spec stays only in config.json).
 _LIFTED = ("arch", "layout", "layout_spec", "preprocess", "class_names")
@@ -264,11 +268,6 @@ def _model_dir(source: Path) -> Path:
     raise FileNotFoundError(f"{source}: no {CONFIG_NAME} + {WEIGHTS_NAME} here or in model/")
 
 
-def source_config(source: str | os.PathLike) -> dict[str, Any]:
-    """The config.json of the checkpoint in ``source`` (a model or a run directory)."""
-    return json.loads((_model_dir(Path(source)) / CONFIG_NAME).read_text())
-
-
 def _metrics(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Metric records from a results dict: a ``metrics`` list as is, or the engine's flat
     ``top1`` / ``top5`` keys (with its ``eval_split``, ``num_clips`` and ``command``)."""
@@ -320,6 +319,8 @@ def make_entry(
     name: str,
     source: str | os.PathLike,
     results: Mapping[str, Any] | None = None,
+    *,
+    describe: Describe | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
     """A manifest entry for the checkpoint in ``source`` (a model directory, or a training run's
@@ -328,10 +329,9 @@ def make_entry(
     ``results`` (default: ``source/results.json`` when present) is the engine's results dict:
     ``dataset``, ``train_split``, ``eval_split``, ``command``, ``stage``, ``recipe`` and either
     ``top1`` / ``top5`` / ``num_clips`` or a ready ``metrics`` list. ``fields`` set or override any
-    entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``bundled``…), among
-    them what the architecture is (``summary``, ``papers``: the model class declares them, see
-    `skeletonmae.models.architecture_facts`); the result is not validated here (`register` does
-    that).
+    entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``bundled``…).
+    ``describe(arch)`` fills ``summary`` and ``papers`` (empty without it); the result is not
+    validated here (`register` does that).
     """
     src = Path(source)
     model_dir = _model_dir(src)
@@ -377,6 +377,8 @@ def make_entry(
         entry["pretraining"] = _pretraining(src, results)
     if entry["metrics"]:
         entry["evaluation"] = evaluation(entry)
+    if describe is not None:
+        entry.update(describe(config["arch"]))
     entry.update(fields)
     return entry
 

@@ -423,12 +423,18 @@ def register(
     from ..models import architecture_facts
 
     fields: dict[str, Any] = {"description": description, "license": license_}
-    fields.update(architecture_facts(zoo.source_config(source)["arch"]))
     if repo_id:
         fields["repo_id"] = repo_id
     res = json.loads(results.read_text()) if results else None
     entry = zoo.register(
-        source, name, res, bundled=bundle, default=make_default, manifest=manifest, **fields
+        source,
+        name,
+        res,
+        bundled=bundle,
+        default=make_default,
+        manifest=manifest,
+        describe=architecture_facts,
+        **fields,
     )
     where = zoo.manifest_path(manifest)
     click.echo(
