@@ -154,22 +154,22 @@ def test_masked_joints_do_not_leak_into_the_prediction():
 
 
 @pytest.mark.parametrize(
-    "kw",
+    "kw, match",
     [
-        {"mask_regions": ["right_arm", "tail"]},
-        {"mask_regions": 6},
-        {"mask_regions": "right_arm"},
-        {"mask_regions": True},
-        {"mask_strategy": "blocks"},
-        {"mask_strategy": "joint", "mask_ratio": 1.0},
-        {"target": "motion"},
-        {"head": "mlp"},
-        {"temporal_kernel": 4},
-        {"sm_pool": "max"},
+        ({"mask_regions": ["right_arm", "tail"]}, "must be distinct region names"),
+        ({"mask_regions": 6}, "has 6 regions, mask between 1 and 5"),
+        ({"mask_regions": "right_arm"}, "must be a region count or a list"),
+        ({"mask_regions": True}, "must be a region count or a list"),
+        ({"mask_strategy": "blocks"}, "mask_strategy 'blocks' not in"),
+        ({"mask_strategy": "joint", "mask_ratio": 1.0}, r"mask_ratio must be in \(0, 1\)"),
+        ({"target": "motion"}, "target must be one of"),
+        ({"head": "mlp"}, "head must be one of"),
+        ({"temporal_kernel": 4}, "temporal_kernel a positive odd number"),
+        ({"sm_pool": "max"}, "sm_pool must be 'sum' or 'mean'"),
     ],
 )
-def test_bad_configs_are_rejected(kw):
-    with pytest.raises(ValueError):
+def test_bad_configs_are_rejected(kw, match):
+    with pytest.raises(ValueError, match=match):
         make(**kw)
 
 

@@ -251,7 +251,7 @@ def test_user_layouts_declare_derived_joints(tmp_path):
     assert lay.derived == {"hip_center": ((0, 1.0), (1, 1.0))}
     assert Layout.from_dict(lay.to_dict()) == lay
     for bad in ({"head": {"left_hip": 1}}, {"neck": {"left_hip": -1}}, {"neck": {"ear": 1}}):
-        with pytest.raises(LayoutError):
+        with pytest.raises(LayoutError, match="derived"):
             Layout.from_dict({**spec, "derived": bad})
 
 
