@@ -370,7 +370,7 @@ def make_entry(
         "papers": [],
         "bundled": False,
     }
-    for key in ("stage", "recipe"):
+    for key in ("stage", "recipe", "recipe_sha256"):
         if results.get(key):
             entry[key] = results[key]
     if results.get("stage"):

@@ -208,6 +208,9 @@ def test_two_process_gloo_run_agrees_on_weights(tmp_path, data):
     assert res.returncode == 0, res.stderr[-3000:]
     hashes = json.loads((out / "results.json").read_text())["replica_sha256"]
     assert len(hashes) == 2 and hashes[0] == hashes[1]
+    # the recipe's batch is the global one: 2 epochs × ⌊48 clips / 8⌋ steps, as on one process
+    state = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert state["step"] == 2 * (48 // 8)
 
 
 def test_run_directory_is_never_clobbered_and_resume_extends(tmp_path, data):
@@ -281,3 +284,55 @@ def test_weight_average_is_what_the_run_saves_and_it_resumes(tmp_path, data):
     assert not all(torch.equal(state["ema"][k], state["model"][k]) for k in a)
     results = json.loads((tmp_path / "straight" / "results.json").read_text())
     assert results["weights"] == "ema" and results["epochs"] == 3
+
+
+def test_label_fraction_trains_on_a_balanced_subset_and_snapshots_mark_minutes(tmp_path, data):
+    runs = tmp_path / "runs"
+    cli(
+        "pretrain",
+        str(recipe(tmp_path, "pre", "pretrain", epochs=2)),
+        "--data-root",
+        str(data),
+        "--output",
+        str(runs / "pre"),
+        "--threads",
+        "1",
+        "--no-progress",
+        "--snapshot-minutes",
+        "0,1000",
+    )
+    snap = json.loads((runs / "pre" / "snapshots" / "0min" / "snapshot.json").read_text())
+    assert snap["epoch"] == 1 and snap["minutes"] == 0  # the first epoch past the mark
+    assert (runs / "pre" / "snapshots" / "0min" / "model.safetensors").is_file()
+    assert not (runs / "pre" / "snapshots" / "1000min").exists()
+    last = json.loads((runs / "pre" / "metrics.jsonl").read_text().splitlines()[-1])
+    assert last["cpu_time_s"] >= snap["cpu_time_s"]
+
+    cli(
+        "finetune",
+        str(recipe(tmp_path, "ft", "finetune", init="pre", epochs=1, batch_size=4)),
+        "--data-root",
+        str(data),
+        "--output",
+        str(runs / "ft"),
+        "--threads",
+        "1",
+        "--label-fraction",
+        "0.25",
+        "--subset-seed",
+        "2",
+    )
+    results = json.loads((runs / "ft" / "results.json").read_text())
+    assert results["num_train_clips"] == 12  # 3 classes × ceil(0.25 · 16)
+    saved = json.loads((runs / "ft" / "recipe.json").read_text())
+    assert (saved["label_fraction"], saved["subset_seed"]) == (0.25, 2)
+    bad = cli(
+        "finetune",
+        str(recipe(tmp_path, "ft2", "finetune")),
+        "--data-root",
+        str(data),
+        "--label-fraction",
+        "0",
+        check=False,
+    )
+    assert bad.returncode == 2 and "--label-fraction" in bad.stderr

@@ -248,3 +248,24 @@ def test_cli_push_records_the_commit_in_the_manifest(site, hub):
     (r,) = _load(site, "tiny-hub")  # now from the new repo; the checksums still match
     np.testing.assert_array_equal(r["logits"], site["expected"])
     assert json.loads(site["manifest"].read_text())["default"] == "tiny-hub"
+
+
+def test_an_unreachable_endpoint_falls_back_to_the_cache_and_says_so_when_uncached(site, hub):
+    (r,) = _load(site, "tiny-hub")  # cached from the live server
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    hub.requests.clear()
+    (r,) = _load(site, "tiny-hub", HF_ENDPOINT=closed)
+    np.testing.assert_array_equal(r["logits"], site["expected"])
+    assert hub.requests == []
+    (r,) = _load(site, "tiny-hub", HF_ENDPOINT=closed, HF_HUB_CACHE=str(site["tmp"] / "empty"))
+    assert r["error"] == "ModelNotFoundError"
+    assert f"cannot reach {closed}" in r["message"] and "not in the Hub cache" in r["message"]
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

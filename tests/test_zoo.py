@@ -88,6 +88,33 @@ def test_each_published_model_is_what_its_recipe_builds(name: str):
     assert built == published
 
 
+def recipe_of_command(command: str, data_root: Path):
+    """The recipe a recorded ``skeletonmae <stage> RECIPE …`` command runs, parsed by the CLI's
+    own options (``--data-root`` pointed at an existing folder: it does not shape the recipe)."""
+    import shlex
+
+    from skeletonmae.cli import main
+    from skeletonmae.cli.train import resolve_recipe
+    from skeletonmae.engine.recipe import Recipe
+
+    program, stage, *args = shlex.split(command)
+    assert program == "skeletonmae"
+    i = args.index("--data-root")
+    args[i + 1] = str(data_root)
+    params = main.commands[stage].make_context(stage, args).params
+    fields = set(Recipe.__dataclass_fields__) - {"init"}
+    overrides = {k: v for k, v in params.items() if k in fields}
+    return resolve_recipe(params["recipe"], params["init"], **overrides)
+
+
+@pytest.mark.parametrize("name", [n for n, e in PACKAGE.entries.items() if e.get("recipe")])
+def test_each_published_model_records_what_its_command_trains_with(name: str, tmp_path):
+    """A shipped recipe may not drift from the one a published model was trained with: the
+    entry's fingerprint is that of its recorded command (a new recipe is the way to change)."""
+    entry = PACKAGE.entries[name]
+    assert recipe_of_command(entry["command"], tmp_path).fingerprint() == entry["recipe_sha256"]
+
+
 def test_package_default_is_a_bundled_classifier():
     if PACKAGE.default is None:
         pytest.skip("the package manifest has no default model yet")
@@ -294,7 +321,7 @@ def test_bundled_checksum_mismatch_is_an_error(tiny_zoo):
     data = bytearray(weights.read_bytes())
     data[-1] ^= 1
     weights.write_bytes(bytes(data))
-    with pytest.raises(ChecksumError) as err:
+    with pytest.raises(ChecksumError, match="the manifest expects") as err:
         resolve_pretrained("tiny-a", manifest=tiny_zoo["manifest"])
     msg = str(err.value)
     assert "model.safetensors" in msg and expected in msg
@@ -334,7 +361,8 @@ def test_uncached_hub_repo_offline_fails_with_a_clear_error(tmp_path):
 
 
 def test_system_b_loads_through_any_class(tmp_path, monkeypatch):
-    graph = pytest.importorskip("skeletonmae.models.graph")
+    from skeletonmae.models import graph
+
     manifest = empty_manifest(tmp_path / "zoo.json")
     model = tiny_model(graph=True)
     model.save_pretrained(tmp_path / "g")

@@ -8,17 +8,32 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .options import data_root_option, json_option, output_option, set_threads, threads_option
 
-__all__ = ["COMMANDS"]
+if TYPE_CHECKING:
+    from ..engine.recipe import Recipe
+
+__all__ = ["COMMANDS", "resolve_recipe"]
 
 _data_root = data_root_option(
     required=True,
     help="Dataset directory, e.g. ../shared/data/nw-ucla (or $SKELETONMAE_DATA_ROOT).",
 )
+
+
+def resolve_recipe(recipe: str, init: str | None = None, **overrides: object) -> Recipe:
+    """The recipe a training command runs: ``recipe`` (name or .json) with the command's
+    overrides (None: unchanged) and ``--init`` ('none': from scratch)."""
+    from ..engine import load_recipe
+
+    r = load_recipe(recipe).override(**overrides)
+    if init is not None:
+        r.init = None if init.lower() == "none" else init
+    return r
 
 
 def _stage_command(stage: str) -> click.Command:
@@ -55,6 +70,17 @@ def _stage_command(stage: str) -> click.Command:
     )
     @click.option("--seed", type=int)
     @click.option(
+        "--label-fraction",
+        type=click.FloatRange(0, 1, min_open=True),
+        help="Train on this class-balanced fraction of the training labels (e.g. 0.1).",
+    )
+    @click.option("--subset-seed", type=int, help="Seed that draws the --label-fraction subset.")
+    @click.option(
+        "--snapshot-minutes",
+        help="Comma-separated training minutes at which to save the model under "
+        "<output>/snapshots (e.g. 10,20,30).",
+    )
+    @click.option(
         "--resume",
         is_flag=True,
         help="Continue the run in --output from its checkpoint (with a larger --epochs: extend "
@@ -76,15 +102,21 @@ def _stage_command(stage: str) -> click.Command:
         device: str | None,
         threads: int | None,
         progress: bool,
+        snapshot_minutes: str | None,
         **overrides: object,
     ) -> None:
-        from ..engine import load_recipe, run
+        from ..engine import run
 
         set_threads(threads)
         try:
-            r = load_recipe(recipe).override(**overrides)
-            if init is not None:
-                r.init = None if init.lower() == "none" else init
+            marks = [float(m) for m in snapshot_minutes.split(",")] if snapshot_minutes else []
+        except ValueError:
+            raise click.BadParameter(
+                f"{snapshot_minutes!r} is not a comma-separated list of minutes",
+                param_hint="--snapshot-minutes",
+            ) from None
+        try:
+            r = resolve_recipe(recipe, init, **overrides)
         except (FileNotFoundError, ValueError) as e:
             raise click.ClickException(str(e)) from None
         if r.stage != stage:
@@ -102,6 +134,7 @@ def _stage_command(stage: str) -> click.Command:
                 device=device,
                 progress=progress,
                 command=cmd,
+                snapshot_minutes=marks,
             )
         except (FileNotFoundError, FileExistsError, KeyError, ValueError) as e:
             raise click.ClickException(str(e).strip("'\"")) from None

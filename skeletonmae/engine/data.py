@@ -3,6 +3,8 @@ per-index seeded augmentation (so that a resumed run sees exactly the same batch
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset
@@ -10,7 +12,26 @@ from torch.utils.data import Dataset
 from ..clip import Clip
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
-__all__ = ["ClipDataset"]
+__all__ = ["ClipDataset", "label_subset"]
+
+
+def label_subset(labels: list[int | None], fraction: float, seed: int = 0) -> list[int]:
+    """Indices of a class-balanced ``fraction`` of labelled clips: ``ceil(fraction · n_c)`` clips
+    of each class c (at least one), drawn by ``seed`` alone, so that every method trained with the
+    same fraction and seed sees the same clips. Returned in ascending order."""
+    if not 0 < fraction <= 1:
+        raise ValueError(f"label fraction must be in (0, 1], got {fraction}")
+    rng = np.random.default_rng(seed)
+    by_class: dict[int, list[int]] = {}
+    for i, y in enumerate(labels):
+        if y is not None:
+            by_class.setdefault(y, []).append(i)
+    keep: list[int] = []
+    for y in sorted(by_class):
+        members = by_class[y]
+        k = max(1, math.ceil(fraction * len(members) - 1e-9))
+        keep.extend(rng.permutation(members)[:k].tolist())
+    return sorted(keep)
 
 
 class ClipDataset(Dataset):

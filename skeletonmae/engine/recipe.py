@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields
@@ -49,6 +50,10 @@ class Recipe:
     grad_clip: float | None = None
     ema_decay: float | None = None  # per-step decay of an average of the weights, which is saved
     probe_views: int = 1  # linear probe: augmented passes over the training set to cache features
+    # Train on a class-balanced fraction of the training split's clips, drawn by subset_seed
+    # (see `skeletonmae.engine.data.label_subset`): the label-scarce protocol.
+    label_fraction: float = 1.0
+    subset_seed: int = 0
     seed: int = 0
     description: str = ""
     dataset_options: dict[str, Any] = field(default_factory=dict)
@@ -79,6 +84,13 @@ class Recipe:
             ("probe_views", self.probe_views, "an integer >= 1", lambda v: _is_int(v) and v >= 1),
             ("seed", self.seed, "an integer >= 0", lambda v: _is_int(v) and v >= 0),
             (
+                "label_fraction",
+                self.label_fraction,
+                "in (0, 1]",
+                lambda v: _is_num(v) and 0 < v <= 1,
+            ),
+            ("subset_seed", self.subset_seed, "an integer >= 0", lambda v: _is_int(v) and v >= 0),
+            (
                 "ema_decay",
                 self.ema_decay,
                 "null or in (0, 1)",
@@ -99,6 +111,18 @@ class Recipe:
         d = asdict(self)
         d["betas"] = list(self.betas)
         return d
+
+    def fingerprint(self) -> str:
+        """sha256 of what shapes training, in canonical JSON: every field but ``description``
+        that differs from its default (so that a new field whose default keeps the old behaviour
+        changes no fingerprint). Zoo entries record it, so a shipped recipe that drifts from what
+        a published model was trained with is caught."""
+        default = Recipe(name="", stage=self.stage, model=self.model, dataset="", train_split="")
+        base = default.to_dict()
+        d = {k: v for k, v in self.to_dict().items() if k != "description" and v != base[k]}
+        d.update(name=self.name, dataset=self.dataset, train_split=self.train_split)
+        text = json.dumps(d, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, source: str = "recipe") -> Recipe:

@@ -14,6 +14,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,12 @@ from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
 from ..models.base import ModelConfig, SkeletonModel, build_model
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
-from .data import ClipDataset
+from .data import ClipDataset, label_subset
 from .optim import build_optimizer, lr_at, set_lr
 from .probe import cached_features, fit_probe
 from .recipe import Recipe
 
-__all__ = ["evaluate_model", "load_encoder", "predict_clips", "run"]
+__all__ = ["evaluate_model", "load_encoder", "predict_clips", "run", "topk_accuracy"]
 
 
 @dataclass
@@ -146,13 +147,19 @@ def evaluate_model(
     """Top-1 / top-5 accuracy (%) of `predict_clips` against the clips' labels."""
     probs = predict_clips(model, clips, batch_size=batch_size)
     y = torch.tensor([-1 if c.label is None else c.label for c in clips])
-    top = probs.topk(min(5, model.config.num_classes), dim=1).indices
-    n = len(clips)
     return {
-        "top1": round(100.0 * (top[:, 0] == y).sum().item() / n, 2),
-        "top5": round(100.0 * (top == y[:, None]).any(dim=1).sum().item() / n, 2),
-        "num_clips": n,
+        "top1": topk_accuracy(probs, y, 1),
+        "top5": topk_accuracy(probs, y, 5),
+        "num_clips": len(clips),
     }
+
+
+def topk_accuracy(scores: torch.Tensor, labels: torch.Tensor, k: int) -> float:
+    """Share (%, 2 decimals) of rows of (N, classes) ``scores`` whose label (N,) is among their
+    ``k`` highest (all classes when there are fewer than ``k``); label −1 never counts."""
+    top = scores.topk(min(k, scores.shape[1]), dim=1).indices
+    hits = (top == labels[:, None]).any(dim=1)
+    return round(100.0 * hits.sum().item() / len(labels), 2)
 
 
 def _log(path: Path, record: dict[str, Any]) -> None:
@@ -176,12 +183,17 @@ def run(
     device: str | None = None,
     progress: bool = True,
     command: str | None = None,
+    snapshot_minutes: Sequence[float] = (),
 ) -> dict[str, Any]:
     """Run one training stage of ``recipe`` on the dataset at ``data_root``; returns results.
 
     An output directory that already holds a run is continued with ``resume`` (which needs its
     checkpoint; a larger ``recipe.epochs`` extends a finished run) or started again with
-    ``overwrite``; otherwise it is an error, so that no run is clobbered by accident."""
+    ``overwrite``; otherwise it is an error, so that no run is clobbered by accident.
+    ``snapshot_minutes`` saves the model under ``snapshots/<m>min`` at the end of the first epoch
+    by which the training loop has used ``m`` CPU-minutes (this process's CPU time, counted
+    across resumes, so that a run beside another is measured fairly), to measure accuracy
+    against compute along one schedule."""
     start = time.time()
     output = Path(output)
     checkpoint = _check_output(output, recipe, resume=resume, overwrite=overwrite)
@@ -193,6 +205,11 @@ def run(
 
     dataset = open_dataset(recipe.dataset, data_root, **recipe.dataset_options)
     train_clips, skipped = dataset.load_split(recipe.train_split, warn=dd.main)
+    if recipe.label_fraction < 1:
+        keep = label_subset(
+            [c.label for c in train_clips], recipe.label_fraction, recipe.subset_seed
+        )
+        train_clips = [train_clips[i] for i in keep]
     eval_clips = dataset.load_split(recipe.eval_split, warn=dd.main)[0] if recipe.eval_split else []
     if recipe.stage != "linear-probe" and len(train_clips) < recipe.batch_size * dd.world:
         raise ValueError(
@@ -210,12 +227,15 @@ def run(
     if recipe.stage == "linear-probe":
         history = _linear_probe(model, recipe, train_clips)
     else:
-        history = _train(model, recipe, train_clips, output, dd, checkpoint, progress)
+        history = _train(
+            model, recipe, train_clips, output, dd, checkpoint, progress, snapshot_minutes
+        )
 
     if dd.world > 1:
         history["replica_sha256"] = _agree_across_ranks(model)
     results: dict[str, Any] = {
         "recipe": recipe.name,
+        "recipe_sha256": recipe.fingerprint(),
         "stage": recipe.stage,
         "dataset": recipe.dataset,
         "train_split": recipe.train_split,
@@ -284,7 +304,9 @@ def _check_resumable(state: dict[str, Any], recipe: Recipe, path: Path) -> None:
         raise ValueError(f"{path}: its recipe cannot be read ({e})") from None
     free = {"epochs": recipe.epochs, "description": recipe.description}
     if {**saved, **free} != recipe.to_dict():
-        changed = sorted(k for k, v in recipe.to_dict().items() if saved.get(k) != v)
+        changed = sorted(
+            k for k, v in recipe.to_dict().items() if k not in free and saved.get(k) != v
+        )
         raise ValueError(
             f"{path} was written by a different recipe (changed: {', '.join(changed)}); resume "
             "with the recipe it was started with, or start again with --overwrite"
@@ -363,6 +385,7 @@ def _train(
     dd: _Dist,
     checkpoint: dict[str, Any] | None,
     progress: bool,
+    snapshot_minutes: Sequence[float] = (),
 ) -> dict[str, Any]:
     """Pre-training or fine-tuning: mini-batch loop with checkpoints every epoch; ``checkpoint``
     (checked by `_check_output`) is the state to resume from."""
@@ -381,7 +404,7 @@ def _train(
         objective = nn.parallel.DistributedDataParallel(objective, device_ids=ids)
     optimizer = build_optimizer(model, recipe)
     average = _WeightAverage(model, recipe.ema_decay) if recipe.ema_decay else None
-    first_epoch, step = 0, 0
+    first_epoch, step, cpu_time = 0, 0, 0.0
     ckpt_path = output / "checkpoint.pt"
     if checkpoint is not None:
         state = checkpoint
@@ -391,6 +414,7 @@ def _train(
             average.state = state["ema"]
         set_rng_state(state["rng"])
         first_epoch, step = state["epoch"], state["step"]
+        cpu_time = float(state.get("cpu_time_s", 0.0))  # absent in runs before 2026-12
         if dd.main:
             _truncate_metrics(output / "metrics.jsonl", first_epoch)
             print(f"resuming {recipe.name} at epoch {first_epoch + 1}", flush=True)
@@ -405,7 +429,7 @@ def _train(
         torch.manual_seed(recipe.seed * 100_003 + epoch * 101 + dd.rank)
         generator = _seeded(recipe.seed, epoch, dd.rank)
         total = count = correct = 0.0
-        t0 = time.time()
+        t0, c0 = time.time(), time.process_time()
         bar = tqdm(
             loader,
             desc=f"{recipe.name} epoch {epoch + 1}/{recipe.epochs}",
@@ -436,11 +460,13 @@ def _train(
                 f"{recipe.name}: the training loss became {loss_value} in epoch {epoch + 1}; "
                 "lower --lr, or check the data for extreme coordinates"
             )
+        cpu_time += time.process_time() - c0
         record = {
             "epoch": epoch + 1,
             "lr": lr_at(recipe, epoch + 1),
             "loss": round(loss_value, 5),
             "time_s": round(time.time() - t0, 1),
+            "cpu_time_s": round(cpu_time, 1),  # this process's CPU time in training, all epochs
         }
         if train:
             record["train_acc"] = round(100.0 * correct / count, 2)
@@ -454,16 +480,34 @@ def _train(
                     "model": model.state_dict(),
                     "optimizer": optimizer.state_dict(),
                     "rng": rng_state(),
+                    "cpu_time_s": cpu_time,
                     "recipe": recipe.to_dict(),
                     **({"ema": average.state} if average is not None else {}),
                 },
             )
             print(json.dumps({"recipe": recipe.name, **record}), flush=True)
-    history = {"epochs": recipe.epochs, "final_loss": round(loss_value, 5)}
+            _save_snapshots(model, output, snapshot_minutes, record)
+    history = {
+        "epochs": recipe.epochs,
+        "final_loss": round(loss_value, 5),
+        "cpu_time_s": round(cpu_time, 1),
+    }
     if average is not None:  # evaluate and save the average (the loss above is the raw weights')
         model.load_state_dict(average.state)
         history["weights"] = "ema"
     return history
+
+
+def _save_snapshots(
+    model: SkeletonModel, output: Path, minutes: Sequence[float], record: dict[str, Any]
+) -> None:
+    """Save the model under ``snapshots/<m>min`` for each mark ``m`` (CPU-minutes) the training
+    has passed and that has no snapshot yet, with the epoch and time it was taken at."""
+    for m in minutes:
+        folder = output / "snapshots" / f"{m:g}min"
+        if record["cpu_time_s"] >= 60 * m and not (folder / "snapshot.json").is_file():
+            model.save_pretrained(folder)
+            write_json_atomic(folder / "snapshot.json", {"minutes": m, **record})
 
 
 def _linear_probe(model: SkeletonModel, recipe: Recipe, clips: list[Clip]) -> dict[str, Any]:
