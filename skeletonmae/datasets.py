@@ -381,7 +381,9 @@ def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> Data
 
 def utd_mhad(root: str | Path) -> DatasetIndex:
     """UTD-MHAD skeletons (``Skeleton/a<A>_s<S>_t<R>_skeleton.mat``, 27 actions); split ``xsub``:
-    odd subjects (1, 3, 5, 7) train, even ones test. Needs scipy (the ``data`` extra)."""
+    odd subjects (1, 3, 5, 7) train, even ones test. ``xsub_dev_train`` (subjects 1, 5) /
+    ``xsub_dev`` (3, 7) is a cross-subject development protocol inside the training subjects, for
+    choosing a recipe without the test subjects. Needs scipy (the ``data`` extra)."""
     root = Path(root)
     d = _require_dir(root, "Skeleton", "UTD-MHAD")
     files = sorted(d.glob("a*_s*_t*_skeleton.mat"))
@@ -393,9 +395,12 @@ def utd_mhad(root: str | Path) -> DatasetIndex:
         if name is None or not 1 <= name[0] <= len(UTD_MHAD_CLASSES):
             raise ClipFormatError(f"{f}: not a UTD-MHAD file name (a<1..27>_s<S>_t<R>_skeleton)")
         samples.append(Sample(f, name[0] - 1, f.stem.removesuffix("_skeleton"), subject=name[1]))
-    return DatasetIndex(
-        "utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, _odd_even_subjects(samples)
-    )
+    splits = {
+        **_odd_even_subjects(samples),
+        "xsub_dev_train": _where(samples, lambda s: s.subject in (1, 5)),
+        "xsub_dev": _where(samples, lambda s: s.subject in (3, 7)),
+    }
+    return DatasetIndex("utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, splits)
 
 
 def penn_action(root: str | Path) -> DatasetIndex:

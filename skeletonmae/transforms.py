@@ -200,7 +200,9 @@ class PreprocessConfig:
     """How raw clips become model input: drop empty frames, keep ``max_persons``, centre on the
     layout's centre joints, optionally ``align`` the body to face the camera and ``scale`` to unit
     bone length, resample to ``num_frames``. Training adds a random crop-resize of ``crop_ratio``
-    of the frames and up to ``rotate`` radians of random rotation about each axis. ``streams``
+    of the frames, up to ``rotate`` radians of random rotation about each axis and, with
+    ``jitter``, Gaussian noise of that standard deviation (in the clip's units after centring and
+    scaling) on every coordinate of every present joint, like a pose detector's. ``streams``
     are the input channels computed last (see `skeleton_streams`): a model's ``in_channels`` is
     the clip's coordinates times their number. ``test_views`` are the fixed temporal windows
     ``[start, length]`` (fractions of the clip) whose predictions are averaged at inference
@@ -214,10 +216,15 @@ class PreprocessConfig:
     drop_zero_frames: bool = True
     crop_ratio: tuple[float, float] = (0.5, 1.0)
     rotate: float = 0.3
+    jitter: float = 0.0
     streams: tuple[str, ...] = ("joint",)
     test_views: tuple[tuple[float, float], ...] = ((0.0, 1.0),)
 
     def __post_init__(self) -> None:
+        if not 0 <= self.jitter < float("inf"):
+            raise ValueError(
+                f"preprocess jitter must be a standard deviation >= 0, got {self.jitter}"
+            )
         self.streams = tuple(self.streams)
         given = self.test_views
         try:
@@ -301,6 +308,10 @@ def preprocess(
     else:
         data = random_crop_resize(data, config.num_frames, config.crop_ratio, rng)
         data = random_rotate(data, config.rotate, rng)
+        if config.jitter:
+            present = np.abs(data).sum(axis=-1, keepdims=True) > 0
+            noise = rng.normal(0.0, config.jitter, data.shape).astype(data.dtype)
+            data = data + noise * present
     return _channels_first(data, config, lay)
 
 

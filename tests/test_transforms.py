@@ -184,3 +184,22 @@ def test_preprocess_config_round_trip():
     assert PreprocessConfig.from_dict(cfg.to_dict()) == cfg
     with pytest.raises(ValueError, match="unknown preprocess options"):
         PreprocessConfig.from_dict({"frames": 3})
+
+
+def test_jitter_adds_seeded_noise_to_present_joints_only_in_training():
+    data = clip_array(m=2, t=20, seed=8)
+    data[1] = 0.0  # an absent second person stays absent
+    still = PreprocessConfig(num_frames=16, max_persons=2, crop_ratio=(1.0, 1.0), rotate=0.0)
+    noisy = PreprocessConfig(**{**still.to_dict(), "jitter": 0.05})
+    base = preprocess(data, still, "kinect-v1", rng=np.random.default_rng(0))
+    a = preprocess(data, noisy, "kinect-v1", rng=np.random.default_rng(0))
+    b = preprocess(data, noisy, "kinect-v1", rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(a, b)
+    diff = a[..., 0] - base[..., 0]
+    assert 0.04 < diff.std() < 0.06 and abs(diff.mean()) < 0.01
+    assert not a[..., 1].any()
+    np.testing.assert_array_equal(
+        preprocess(data, noisy, "kinect-v1"), preprocess(data, still, "kinect-v1")
+    )
+    with pytest.raises(ValueError, match="jitter must be a standard deviation >= 0"):
+        PreprocessConfig(jitter=-0.1)
