@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -58,3 +59,77 @@ def test_transfer_probe_prints_pretrained_random_and_raw_rows(data_root):
         "random weights seed 0 (mean)",
         "raw joints (16 frames)",
     }
+
+
+def test_pretrain_efficiency_probes_each_snapshot_beside_the_controls(tmp_path):
+    from synthetic import make_folder_dataset
+    from test_engine import cli, recipe
+
+    data = make_folder_dataset(tmp_path / "clips", per_class=8)
+    run_dir = tmp_path / "pre"
+    cli(
+        "pretrain",
+        str(recipe(tmp_path, "pre", "pretrain", epochs=2)),
+        "--data-root",
+        str(data),
+        "--output",
+        str(run_dir),
+        "--threads",
+        "1",
+        "--no-progress",
+        "--snapshot-minutes",
+        "0",
+    )
+    out = run(
+        "pretrain_efficiency.py",
+        str(run_dir),
+        "--data-root",
+        str(data),
+        "--dataset",
+        "folder",
+        "--train-split",
+        "train",
+        "--test-split",
+        "test",
+        "--views",
+        "1",
+        "--epochs",
+        "2",
+    )
+    rows = re.findall(r"^\| (.+?) \| ([\d.]+) \| (\d+) \| (\d+\.\d\d) \|$", out, re.M)
+    assert [(r[0], r[2]) for r in rows] == [
+        (str(run_dir), "1"),  # the 0-minute snapshot, after the first epoch
+        (str(run_dir), "2"),  # the final model
+        ("random weights seed 0", "0"),
+        ("raw joints (16 frames)", "0"),
+    ]
+    assert float(rows[0][1]) <= float(rows[1][1])  # CPU-minutes grow along the run
+
+
+def test_label_efficiency_runs_each_init_and_seed_on_the_same_subsets(tmp_path):
+    from synthetic import make_folder_dataset
+    from test_engine import recipe
+
+    data = make_folder_dataset(tmp_path / "clips", per_class=8)
+    r = recipe(tmp_path, "ft", "finetune", epochs=1, batch_size=4)
+    args = [
+        str(r),
+        "--data-root",
+        str(data),
+        "--fractions",
+        "0.5",
+        "--seeds",
+        "0,1",
+        "--init",
+        "none",
+        "--runs-dir",
+        str(tmp_path / "le"),
+    ]
+    out = run("label_efficiency.py", *args)
+    (row,) = re.findall(r"^\| 50% \| none \| ([\d.]+) / ([\d.]+) \| [\d.]+ ± [\d.]+ \|$", out, re.M)
+    runs = sorted((tmp_path / "le" / "ft").iterdir())
+    assert [p.name for p in runs] == ["scratch-f0.5-s0", "scratch-f0.5-s1"]
+    for seed, p in enumerate(runs):
+        res = json.loads((p / "results.json").read_text())
+        assert res["num_train_clips"] == 12 and res["top1"] == float(row[seed])
+    assert run("label_efficiency.py", *args) == out  # finished runs are read back
