@@ -419,9 +419,10 @@ def test_push_to_hub_local_dir_writes_save_pretrained_files_and_a_card(tmp_path)
         model.push_to_hub("no-org", local_dir=tmp_path / "x")
 
 
-def test_bundled_weights_stay_within_40_mb():
-    """The wheel carries every bundled model; the zoo keeps that download small."""
+def test_bundled_weights_stay_within_55_mb():
+    """The wheel carries every bundled model; the zoo keeps that download small (40 MB until the
+    NW-UCLA ensemble, whose file repeats its two members' 7.7 MB of weights)."""
     total = sum(
         f["size"] for e in PACKAGE.data["models"] if e["bundled"] for f in e["files"].values()
     )
-    assert total <= 40_000_000, f"bundled weights hold {total / 1e6:.1f} MB"
+    assert total <= 55_000_000, f"bundled weights hold {total / 1e6:.1f} MB"
