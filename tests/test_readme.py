@@ -86,3 +86,17 @@ def test_readme_sensor_and_export_blocks_run(workdir, capsys):
     assert "derived hip_center" in outputs[0].stderr
     assert re.search(r"1\.\s+[\d.]+\s+sit down$", outputs[0].stdout, re.M), outputs[0].stdout
     assert (workdir / "systemb.onnx").is_file()
+
+
+def test_readme_anchor_table_quotes_the_manifest():
+    """Every checkpoint row of the README's comparison with the anchors gives the top-1 its
+    manifest entry records."""
+    from skeletonmae.zoo import load_manifest
+
+    entries = load_manifest().entries
+    section = (ROOT / "README.md").read_text().split("### Against the published anchors")[1]
+    rows = re.findall(r"^\| `([\w-]+)`[^|]*\| ([\d.]+)", section.split("\n## ")[0], re.M)
+    assert len(rows) >= 6
+    for name, top1 in rows:
+        metric = next(m["value"] for m in entries[name]["metrics"] if m["name"] == "top1")
+        assert float(top1) == metric, name
