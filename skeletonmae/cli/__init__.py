@@ -37,6 +37,15 @@ class _Group(click.Group):
             return super().main(args, prog_name, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        except SystemExit as e:
+            # click ends a write to a closed pipe (`| head`) with exit 1 after wrapping stdout;
+            # the reader stopping is not a failure of ours
+            closed_pipe = isinstance(sys.stdout, click.utils.PacifyFlushWrapper)
+            sys.exit(0 if closed_pipe and e.code == 1 else e.code)
+        except click.exceptions.NoArgsIsHelpError as e:  # bare `skeletonmae`: its help, as is
+            click.echo(e.ctx.get_help() if e.ctx else e.format_message(), err=True)
+            sys.exit(2)
         except click.UsageError as e:
             where = e.ctx.command_path if e.ctx else "skeletonmae"
             click.echo(f"Error: {_one_line(e.format_message())} (see `{where} --help`)", err=True)
@@ -44,9 +53,9 @@ class _Group(click.Group):
         except click.ClickException as e:
             click.echo(f"Error: {_one_line(e.format_message())}", err=True)
             sys.exit(e.exit_code)
-        except BrokenPipeError:  # output piped into a reader that stopped (`| head`)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
+        except BrokenPipeError:  # output piped into a reader that stopped (`| head`): not a
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # failure of ours
+            sys.exit(0)
         except click.Abort:
             click.echo("Error: aborted", err=True)
             sys.exit(1)

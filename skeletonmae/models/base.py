@@ -566,6 +566,8 @@ class SkeletonModel(nn.Module):
                 "this model is a pre-trained encoder without a classifier head; "
                 "use extract_features, or a fine-tuned / linear-probe model"
             )
+        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+            raise ValueError(f"top_k must be an integer >= 1, got {top_k!r}")
         self.eval()
         names = self.class_names
         results = []

@@ -1,0 +1,44 @@
+"""What a user meets at the edges of the command line and the API: bare invocation, output
+piped into a reader that stops early, and a top-k that asks for nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from zoo_helpers import random_clip, tiny_model
+
+
+def _cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "skeletonmae", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_bare_command_prints_its_help_laid_out():
+    p = _cli()
+    out, err = p.communicate()
+    assert p.returncode == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("Usage: ") and "Commands:" in lines
+    assert not err.startswith("Error:")
+
+
+def test_a_reader_that_stops_early_is_not_a_failure():
+    p = _cli("list")
+    p.stdout.close()  # like `skeletonmae list | head -0`
+    assert p.wait() == 0
+    assert p.stderr.read() == ""
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True])
+def test_top_k_must_ask_for_at_least_one_class(tmp_path, k):
+    model = tiny_model()
+    clip = random_clip(tmp_path / "c.npy")
+    with pytest.raises(ValueError, match="top_k must be an integer >= 1"):
+        model.classify(clip, top_k=k)
+    assert len(model.classify(clip, top_k=1)) == 1
