@@ -42,3 +42,18 @@ def test_top_k_must_ask_for_at_least_one_class(tmp_path, k):
     with pytest.raises(ValueError, match="top_k must be an integer >= 1"):
         model.classify(clip, top_k=k)
     assert len(model.classify(clip, top_k=1)) == 1
+
+
+@pytest.mark.parametrize("pooling", ["mean", "joints-time", "banana"])
+def test_a_pooling_an_strl_classifier_cannot_apply_is_refused(tmp_path, pooling):
+    model = tiny_model(graph=True)
+    clip = random_clip(tmp_path / "c.npy")
+    with pytest.raises(ValueError, match=f"pooling '{pooling}' does not apply to an STRL"):
+        model.extract_features(clip, pooling=pooling)
+    assert model.extract_features(clip).ndim == 1  # its own features
+
+
+def test_an_unknown_pooling_of_an_encoder_is_refused(tmp_path):
+    model = tiny_model(num_classes=0)
+    with pytest.raises(ValueError, match="unknown pooling 'banana'"):
+        model.extract_features(random_clip(tmp_path / "c.npy"), pooling="banana")

@@ -417,6 +417,11 @@ class GraphSkeletonMAE(SkeletonModel):
         `skeletonmae.models.base.POOLINGS`); averaged over present persons."""
         flat, present = self.split_persons(x)
         if self.strl is not None:
+            if pooling is not None:
+                raise ValueError(
+                    f"pooling {pooling!r} does not apply to an STRL classifier: its features are "
+                    "the STRL layers' output (pool the encoder of a System B encoder instead)"
+                )
             feats = self.strl(self.encoder.embed_joints(flat), self.encoder.propagate)
         else:
             feats = pool_tokens(self.encoder(flat), pooling or self.config.pooling)
