@@ -1,6 +1,6 @@
 """The example notebooks run top to bottom, offline, in a scratch copy of examples/ (so a run never
 touches tracked files), and show what a reader should see; the committed copies carry their
-outputs."""
+outputs, and the quickstart's printed results must be today's."""
 
 from __future__ import annotations
 
@@ -125,6 +125,13 @@ def test_quickstart(tmp_path, monkeypatch):
     assert len(figures) == 2 and all(f.width > 300 and f.height > 100 for f in figures)
     (gif,) = images(tagged(nb, "gif"), "image/gif")
     assert gif.format == "GIF" and gif.n_frames > 1
+
+    # what a reader sees in the committed copy is what the code gives today
+    committed = nbformat.read(EXAMPLES / "quickstart.ipynb", as_version=4)
+    for tag in ("zoo", "top5", "batch"):
+        shown = _stream_text(tagged(committed, tag)[0]) + markdown(tagged(committed, tag)[0])
+        now = _stream_text(tagged(nb, tag)[0]) + markdown(tagged(nb, tag)[0])
+        assert shown == now, f"the committed quickstart's {tag!r} cell is stale: re-run it"
 
 
 @pytest.mark.slow
