@@ -316,33 +316,40 @@ def _gather_tokens(tokens: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
     return torch.gather(tokens, 1, ids.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
 
 
-class SkeletonDecoder(nn.Module):
-    """Light decoder: project the visible latents, fill the masked places with a learnable mask
-    token, add its own position embeddings, run a few blocks and predict p frames × C values."""
+class _DecoderParts(nn.Module):
+    """What both decoders hold: the projection of the encoder's latents, a learnable mask token,
+    their own factorised position embeddings, ``decoder_depth`` blocks of ``block``, a final norm
+    and a linear prediction of ``out_dim`` values."""
 
-    def __init__(self, config: SkeletonMAEConfig) -> None:
+    def __init__(self, config: SkeletonMAEConfig, block: type[nn.Module], out_dim: int) -> None:
         super().__init__()
         c = config
-        self.num_patches, self.num_joints = c.num_patches, c.num_joints
         self.embed = nn.Linear(c.dim, c.decoder_dim)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, c.decoder_dim))
         self.pos_time = nn.Parameter(torch.zeros(1, c.num_patches, 1, c.decoder_dim))
         self.pos_joint = nn.Parameter(torch.zeros(1, 1, c.num_joints, c.decoder_dim))
         self.blocks = nn.ModuleList(
-            Block(c.decoder_dim, c.decoder_heads, c.mlp_ratio) for _ in range(c.decoder_depth)
+            block(c.decoder_dim, c.decoder_heads, c.mlp_ratio) for _ in range(c.decoder_depth)
         )
         self.norm = nn.LayerNorm(c.decoder_dim)
-        self.pred = nn.Linear(c.decoder_dim, c.patch_size * c.coord_channels)
+        self.pred = nn.Linear(c.decoder_dim, out_dim)
         for p in (self.mask_token, self.pos_time, self.pos_joint):
             nn.init.trunc_normal_(p, std=0.02)
         self.apply(_init_weights)
+
+
+class SkeletonDecoder(_DecoderParts):
+    """Light decoder: project the visible latents, fill the masked places with a learnable mask
+    token, add its own position embeddings, run a few blocks and predict p frames × C values."""
+
+    def __init__(self, config: SkeletonMAEConfig) -> None:
+        super().__init__(config, Block, config.patch_size * config.coord_channels)
 
     def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
         x = self.embed(latent)
         b, length = ids_restore.shape
         fill = self.mask_token.expand(b, length - x.shape[1], -1)
-        x = torch.cat([x, fill], dim=1)
-        x = torch.gather(x, 1, ids_restore.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+        x = _gather_tokens(torch.cat([x, fill], dim=1), ids_restore)
         pos = (self.pos_time + self.pos_joint).reshape(1, length, -1)
         x = x + pos
         for block in self.blocks:
@@ -350,28 +357,15 @@ class SkeletonDecoder(nn.Module):
         return self.pred(self.norm(x))
 
 
-class CrossDecoder(nn.Module):
+class CrossDecoder(_DecoderParts):
     """Decoupled decoder: one query per masked target cell (mask token + the cell's position),
     cross-attending to the visible latents (projected, plus their own positions); queries never
     attend to each other, so the cost grows with the masked cells, not the whole grid. Predicts
     ``out_dim`` values per cell (span · p frames × C, or the teacher's width)."""
 
     def __init__(self, config: SkeletonMAEConfig, out_dim: int) -> None:
-        super().__init__()
-        c = config
-        self.num_joints, self.span = c.num_joints, c.target_span
-        self.embed = nn.Linear(c.dim, c.decoder_dim)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, c.decoder_dim))
-        self.pos_time = nn.Parameter(torch.zeros(1, c.num_patches, 1, c.decoder_dim))
-        self.pos_joint = nn.Parameter(torch.zeros(1, 1, c.num_joints, c.decoder_dim))
-        self.blocks = nn.ModuleList(
-            CrossBlock(c.decoder_dim, c.decoder_heads, c.mlp_ratio) for _ in range(c.decoder_depth)
-        )
-        self.norm = nn.LayerNorm(c.decoder_dim)
-        self.pred = nn.Linear(c.decoder_dim, out_dim)
-        for p in (self.mask_token, self.pos_time, self.pos_joint):
-            nn.init.trunc_normal_(p, std=0.02)
-        self.apply(_init_weights)
+        super().__init__(config, CrossBlock, out_dim)
+        self.num_joints, self.span = config.num_joints, config.target_span
 
     def positions(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Position embeddings of the tokens (1, T'·V, D) and of the cells (1, T'/span·V, D):
