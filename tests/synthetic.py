@@ -38,3 +38,20 @@ def make_folder_dataset(root: Path, per_class: int = 16, seed: int = 0) -> Path:
                 np.save(d / f"{c}_{i}.npy", make_clip(c, rng))
     (root / "layout.txt").write_text("kinect-v1\n")
     return root
+
+
+def pretraining_losses(model, x, steps: int = 40) -> list[float]:
+    """The pre-training loss of ``steps`` AdamW steps (lr 3e-3) on one batch ``x``, masks drawn
+    from a seeded generator; parameters that do not train (e.g. a teacher) stay out."""
+    import torch
+
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=3e-3)
+    g = torch.Generator().manual_seed(0)
+    losses = []
+    for _ in range(steps):
+        loss, _ = model.pretrain_loss(x, generator=g)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses

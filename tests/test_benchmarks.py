@@ -63,20 +63,15 @@ def test_transfer_probe_prints_pretrained_random_and_raw_rows(data_root):
 
 def test_pretrain_efficiency_probes_each_snapshot_beside_the_controls(tmp_path):
     from synthetic import make_folder_dataset
-    from test_engine import cli, recipe
+    from test_engine import recipe, train
 
     data = make_folder_dataset(tmp_path / "clips", per_class=8)
     run_dir = tmp_path / "pre"
-    cli(
+    train(
         "pretrain",
-        str(recipe(tmp_path, "pre", "pretrain", epochs=2)),
-        "--data-root",
-        str(data),
-        "--output",
-        str(run_dir),
-        "--threads",
-        "1",
-        "--no-progress",
+        recipe(tmp_path, "pre", "pretrain", epochs=2),
+        data,
+        run_dir,
         "--snapshot-minutes",
         "0",
     )

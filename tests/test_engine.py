@@ -68,6 +68,12 @@ def cli(*args: str, env: dict | None = None, check: bool = True) -> subprocess.C
     return out
 
 
+def train(stage: str, recipe_path: Path, data: Path, output: Path, *extra: str):
+    """``skeletonmae <stage> RECIPE`` on ``data`` into ``output``, one thread, no progress bar."""
+    args = ["--data-root", str(data), "--output", str(output), "--threads", "1", "--no-progress"]
+    return cli(stage, str(recipe_path), *args, *extra)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -288,19 +294,8 @@ def test_weight_average_is_what_the_run_saves_and_it_resumes(tmp_path, data):
 
 def test_label_fraction_trains_on_a_balanced_subset_and_snapshots_mark_minutes(tmp_path, data):
     runs = tmp_path / "runs"
-    cli(
-        "pretrain",
-        str(recipe(tmp_path, "pre", "pretrain", epochs=2)),
-        "--data-root",
-        str(data),
-        "--output",
-        str(runs / "pre"),
-        "--threads",
-        "1",
-        "--no-progress",
-        "--snapshot-minutes",
-        "0,1000",
-    )
+    r = recipe(tmp_path, "pre", "pretrain", epochs=2)
+    train("pretrain", r, data, runs / "pre", "--snapshot-minutes", "0,1000")
     snap = json.loads((runs / "pre" / "snapshots" / "0min" / "snapshot.json").read_text())
     assert snap["epoch"] == 1 and snap["minutes"] == 0  # the first epoch past the mark
     assert (runs / "pre" / "snapshots" / "0min" / "model.safetensors").is_file()
@@ -308,20 +303,8 @@ def test_label_fraction_trains_on_a_balanced_subset_and_snapshots_mark_minutes(t
     last = json.loads((runs / "pre" / "metrics.jsonl").read_text().splitlines()[-1])
     assert last["cpu_time_s"] >= snap["cpu_time_s"]
 
-    cli(
-        "finetune",
-        str(recipe(tmp_path, "ft", "finetune", init="pre", epochs=1, batch_size=4)),
-        "--data-root",
-        str(data),
-        "--output",
-        str(runs / "ft"),
-        "--threads",
-        "1",
-        "--label-fraction",
-        "0.25",
-        "--subset-seed",
-        "2",
-    )
+    r = recipe(tmp_path, "ft", "finetune", init="pre", epochs=1, batch_size=4)
+    train("finetune", r, data, runs / "ft", "--label-fraction", "0.25", "--subset-seed", "2")
     results = json.loads((runs / "ft" / "results.json").read_text())
     assert results["num_train_clips"] == 12  # 3 classes × ceil(0.25 · 16)
     saved = json.loads((runs / "ft" / "recipe.json").read_text())
