@@ -11,7 +11,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name
 from .labels import load_label_map
 from .layouts import Layout, get_layout, load_layout
 from .names import did_you_mean
+from .transforms import virtual_camera
 
 __all__ = [
     "DATASETS",
@@ -452,13 +453,16 @@ class CorpusSource:
     """One dataset of a pre-training corpus: its `DATASETS` name, its directory under the corpus
     root, the split to take (never a test split), and how long clips are cut: windows of
     ``window`` frames every ``stride`` frames (default ``window // 2``); clips no longer than
-    ``window`` (or all, when ``window`` is None) are taken whole."""
+    ``window`` (or all, when ``window`` is None) are taken whole. ``views`` > 0 turns each 3-D
+    window into that many 2-D ones filmed by random virtual cameras (`transforms.virtual_camera`),
+    for a 2-D corpus."""
 
     dataset: str
     root: str
     split: str
     window: int | None = None
     stride: int | None = None
+    views: int = 0
 
     def __post_init__(self) -> None:
         if self.dataset == "corpus" or self.dataset not in DATASETS:
@@ -470,6 +474,8 @@ class CorpusSource:
             )
         if self.window is not None and (self.window < 2 or (self.stride or 1) < 1):
             raise ValueError(f"corpus source {self.dataset}: window must be >= 2, stride >= 1")
+        if self.views < 0:
+            raise ValueError(f"corpus source {self.dataset}: views must be >= 0")
 
 
 def _windows(clip: Clip, window: int | None, stride: int | None) -> list[tuple[int, Clip]]:
@@ -490,6 +496,14 @@ def _windows(clip: Clip, window: int | None, stride: int | None) -> list[tuple[i
     return out
 
 
+def _film(clip: Clip, views: int, rng: np.random.Generator) -> list[tuple[str, Clip]]:
+    """(name suffix, clip) for each of ``views`` virtual cameras filming a 3-D ``clip``; the
+    clip itself when ``views`` is 0."""
+    if not views:
+        return [("", clip)]
+    return [(f"/view{k}", replace(clip, data=virtual_camera(clip.data, rng))) for k in range(views)]
+
+
 def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") -> DatasetIndex:
     """Several datasets as one unlabelled pre-training set (split ``pretrain``), every clip
     mapped onto ``layout`` and long ones cut into windows (see `CorpusSource`). ``root`` holds
@@ -506,19 +520,28 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
     for spec in specs:
         ds = open_dataset(spec.dataset, root / spec.root)
         frames, read, skipped, first = 0, 0, [], len(clips)
+        rng = np.random.default_rng(0)  # the same virtual cameras on every run
         for sample in ds.split(spec.split):
             try:
-                mapped = ds.load(sample).to_layout(lay.name)
+                clip = ds.load(sample)
+                if spec.views and clip.num_channels != 3:
+                    raise ClipFormatError(
+                        f"{sample.name}: views film 3-D clips; it has {clip.num_channels} "
+                        "coordinates"
+                    )
+                taken = [  # (sample name, window on the corpus layout)
+                    (f"{ds.name}/{sample.name}@{start}{view}", c.to_layout(lay.name))
+                    for start, w in _windows(clip, spec.window, spec.stride)
+                    for view, c in _film(w, spec.views, rng)
+                ]
             except ClipFormatError as e:
                 skipped.append(str(e))
                 continue
             read += 1
-            frames += mapped.data.shape[1]
-            for start, w in _windows(mapped, spec.window, spec.stride):
-                samples.append(
-                    Sample(sample.path, -1, f"{ds.name}/{sample.name}@{start}", index=len(clips))
-                )
-                clips.append(w)
+            frames += clip.num_frames
+            for name, c in taken:
+                samples.append(Sample(sample.path, -1, name, index=len(clips)))
+                clips.append(c)
         if skipped:
             warnings.warn(
                 f"corpus source {spec.dataset}: skipped {len(skipped)} unreadable clip(s): "
@@ -532,7 +555,13 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
             "window": spec.window,
             "stride": (spec.stride or spec.window // 2) if spec.window else None,
             "skipped": len(skipped),
+            **({"views": spec.views} if spec.views else {}),
         }
+    if len({c.num_channels for c in clips}) > 1:
+        raise ValueError(
+            "corpus: its sources mix 2-D and 3-D clips; give the 3-D sources 'views' to film "
+            "them in 2-D"
+        )
 
     def load(sample: Sample) -> Clip:
         return clips[sample.index]

@@ -31,6 +31,7 @@ __all__ = [
     "rotation_matrices",
     "select_persons",
     "skeleton_streams",
+    "virtual_camera",
 ]
 
 STREAMS = ("joint", "bone", "motion")
@@ -158,6 +159,33 @@ def random_rotate(data: np.ndarray, max_angle: float, rng: np.random.Generator) 
     else:
         r = rotation_matrices(rng.uniform(-max_angle, max_angle, size=3)).astype(np.float32)
     return (data @ r.T).astype(np.float32)
+
+
+def virtual_camera(
+    data: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    max_yaw: float = np.pi / 2,
+    max_pitch: float = 0.3,
+    distance: tuple[float, float] = (2.5, 4.5),
+    focal: float = 500.0,
+) -> np.ndarray:
+    """A 3-D clip (M, T, V, 3; metres, y up, Kinect's camera frame) as a random pinhole camera
+    would film it: (M, T, V, 2) image coordinates in pixels, y down, the person's right on the
+    image's left when they face the camera, like a 2-D pose estimator's output.
+
+    The camera looks at the clip's centre from ``distance`` metres, turned by up to ``max_yaw``
+    radians about the vertical and ``max_pitch`` about the horizontal; absent (all-zero) joints
+    stay zero."""
+    present = np.abs(data).sum(-1, keepdims=True) > 0
+    centre = data[present[..., 0]].mean(axis=0) if present.any() else np.zeros(3)
+    yaw, pitch = rng.uniform(-max_yaw, max_yaw), rng.uniform(-max_pitch, max_pitch)
+    r = rotation_matrices(np.array([pitch, yaw, 0.0]))
+    xyz = (data - centre) @ r.T
+    depth = np.maximum(xyz[..., 2:] + rng.uniform(*distance), 0.5)  # never behind the camera
+    # Kinect's x grows towards the person's right as they face the sensor: the image's left
+    uv = -focal * xyz[..., :2] / depth
+    return np.where(present, uv, 0.0).astype(np.float32)
 
 
 def rotate_batch(x: torch.Tensor, max_angle: float, generator: torch.Generator | None = None):

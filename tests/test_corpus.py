@@ -8,6 +8,7 @@ import lzma
 import numpy as np
 import pytest
 import torch
+from synthetic import make_clip, make_folder_dataset
 
 from skeletonmae.clip import ClipFormatError
 from skeletonmae.datasets import CorpusSource, open_dataset
@@ -17,7 +18,12 @@ from skeletonmae.layouts import get_layout
 from skeletonmae.models.base import pool_tokens, pooled_dim
 from skeletonmae.models.graph import GraphSkeletonMAE, GraphSkeletonMAEConfig
 from skeletonmae.models.transformer import SkeletonMAE, SkeletonMAEConfig
-from skeletonmae.transforms import PreprocessConfig, preprocess, skeleton_streams
+from skeletonmae.transforms import (
+    PreprocessConfig,
+    preprocess,
+    skeleton_streams,
+    virtual_camera,
+)
 
 CORPUS = [
     {"dataset": "nw-ucla", "root": "nw-ucla", "split": "xview_train"},
@@ -113,6 +119,41 @@ def test_corpus_refuses_a_test_split(tmp_path):
         open_dataset(
             "corpus", tmp_path, sources=[{"dataset": "utd-mhad", "root": "u", "split": "xsub_test"}]
         )
+
+
+def test_a_virtual_camera_films_a_kinect_clip_like_a_2d_pose_estimator():
+    lay = get_layout("kinect-v1")
+    clip = make_clip("right_wave", np.random.default_rng(0))[None]  # facing the sensor, y up
+    clip[0, :, lay.index("left_foot")] = 0  # a joint the sensor lost
+    head, ankle = lay.index("head"), lay.index("right_ankle")
+    right, left = lay.index("right_shoulder"), lay.index("left_shoulder")
+    clip[0, :, right, 0], clip[0, :, left, 0] = 0.2, -0.2  # Kinect: x grows to their right
+    front = virtual_camera(clip, np.random.default_rng(0), max_yaw=0.0, max_pitch=0.0)
+    assert front.shape == (1, 20, 20, 2) and np.isfinite(front).all()
+    assert (front[0, :, head, 1] < front[0, :, ankle, 1]).all()  # image y grows downwards
+    assert (front[0, :, right, 0] < front[0, :, left, 0]).all()  # their right on the image's left
+    assert not front[0, :, lay.index("left_foot")].any()  # absent stays absent
+    height = front[0, :, :, 1].max() - front[0, :, :, 1].min()
+    assert 150 < height < 500  # a 2 m person 2.5–4.5 m away, in pixels at focal 500
+    rng = np.random.default_rng(1)
+    turned = [virtual_camera(clip, rng) for _ in range(2)]
+    assert not np.allclose(turned[0], turned[1])  # each view its own camera
+
+
+def test_a_2d_corpus_films_its_3d_sources_and_refuses_to_mix_dimensions(tmp_path):
+    make_folder_dataset(tmp_path / "k", per_class=2)
+    sources = [{"dataset": "folder", "root": "k", "split": "train", "views": 2}]
+    ds = open_dataset("corpus", tmp_path, sources=sources, layout="penn-action")
+    names = [s.name for s in ds.split("pretrain")]
+    assert len(names) == 2 * 6 and names[0].endswith("/view0") and names[1].endswith("/view1")
+    clips, _ = ds.load_split("pretrain", warn=False)
+    assert {(c.layout, c.data.shape[2:]) for c in clips} == {("penn-action", (13, 2))}
+    assert ds.summary["sources"]["folder:train"]["views"] == 2
+    again = open_dataset("corpus", tmp_path, sources=sources, layout="penn-action")
+    np.testing.assert_array_equal(again.load(again.split("pretrain")[3]).data, clips[3].data)
+    mixed = [*sources, {"dataset": "folder", "root": "k", "split": "train"}]
+    with pytest.raises(ValueError, match="mix 2-D and 3-D clips; give the 3-D sources 'views'"):
+        open_dataset("corpus", tmp_path, sources=mixed, layout="penn-action")
 
 
 def test_streams_are_joint_bone_motion_of_the_preprocessed_clip():
