@@ -18,7 +18,7 @@ from skeletonmae import SkeletonMAE, SkeletonMAEConfig
 from skeletonmae.datasets import open_dataset
 from skeletonmae.engine import run
 from skeletonmae.engine.data import ClipDataset
-from skeletonmae.engine.optim import build_optimizer, lr_at
+from skeletonmae.engine.optim import build_optimizer, lr_at, set_lr
 from skeletonmae.engine.recipe import Recipe, load_recipe
 from skeletonmae.engine.trainer import topk_accuracy
 from skeletonmae.transforms import preprocess_views
@@ -80,6 +80,20 @@ def test_weight_decay_skips_biases_norms_and_embeddings_and_layers_decay_by_dept
     assert scale["encoder.blocks.2.attn.qkv.weight"] == 0.5
     assert scale["encoder.blocks.0.attn.qkv.weight"] == 0.125
     assert scale["encoder.patch_embed.weight"] == 0.0625
+    # the schedule's value reaches each group scaled by its depth, with the recipe's optimiser
+    set_lr(opt, 0.01)
+    lr = {n: group_of[id(p)]["lr"] for n, p in params.items()}
+    assert lr["head.2.weight"] == pytest.approx(0.01)
+    assert lr["encoder.patch_embed.weight"] == pytest.approx(0.01 * 0.0625)
+    assert isinstance(opt, torch.optim.AdamW) and opt.defaults["betas"] == (0.9, 0.95)
+    for q in model.encoder.parameters():  # a linear probe: the encoder frozen, the head trained
+        q.requires_grad_(False)
+    probe = build_optimizer(model, _recipe())
+    trained = {id(q) for g in probe.param_groups for q in g["params"]}
+    assert trained == {id(q) for q in model.head.parameters()}
+    sgd = build_optimizer(model, _recipe(optimizer="sgd", lr=0.1, momentum=0.8))
+    assert isinstance(sgd, torch.optim.SGD)
+    assert sgd.defaults["momentum"] == 0.8 and sgd.defaults["nesterov"]
 
 
 def test_the_optimiser_ends_a_run_at_the_scheduled_learning_rate(tmp_path, data):
