@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .layouts import get_layout, map_joints
+from .layouts import DerivedJointsWarning, axis_signs, get_layout, map_joints
 
 __all__ = ["Clip", "ClipFormatError", "check_clip_array"]
 
@@ -14,6 +15,10 @@ __all__ = ["Clip", "ClipFormatError", "check_clip_array"]
 # Larger coordinates are not a skeleton in metres, millimetres or pixels, and overflow float32
 # arithmetic inside a model.
 MAX_COORDINATE = 1e6
+
+
+# Units of 3-D layouts that convert into one another (pixels do not).
+METRES_PER_UNIT = {"m": 1.0, "mm": 0.001}
 
 
 class ClipFormatError(ValueError):
@@ -56,8 +61,10 @@ def check_clip_array(data: np.ndarray, *, source: str, num_joints: int | None = 
 class Clip:
     """A skeleton clip.
 
-    ``data`` is float32 (M persons, T frames, V joints, C coordinates); ``label`` is a 0-based
-    class id when known; ``source`` is the file it came from.
+    ``data`` is float32 (M persons, T frames, V joints, C coordinates) in its layout's axes and
+    units; ``label`` is a 0-based class id when known; ``source`` is the file it came from;
+    ``confidence`` (M, T, V) in [0, 1], when the source gives one (a pose estimator's visibility
+    or score): `confident` drops the joints below a threshold.
     """
 
     data: np.ndarray
@@ -65,6 +72,7 @@ class Clip:
     label: int | None = None
     fps: float | None = None
     source: str | None = None
+    confidence: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         layout = get_layout(self.layout)
@@ -72,6 +80,14 @@ class Clip:
         self.data = check_clip_array(
             self.data, source=self.source or "clip", num_joints=layout.num_joints
         )
+        if self.confidence is not None:
+            conf = np.asarray(self.confidence, dtype=np.float32)
+            if conf.shape != self.data.shape[:3] or not np.isfinite(conf).all():
+                raise ClipFormatError(
+                    f"{self.source or 'clip'}: confidence must be finite, one per joint "
+                    f"{self.data.shape[:3]}, got shape {conf.shape}"
+                )
+            self.confidence = np.clip(conf, 0.0, 1.0)
 
     @property
     def num_persons(self) -> int:
@@ -90,8 +106,34 @@ class Clip:
         return self.data.shape[3]
 
     def to_layout(self, layout: str) -> Clip:
-        """The same clip in another layout (joints matched by name); see `layout_mapping`."""
+        """The same clip in another layout: joints matched by name (see `layout_mapping`),
+        coordinates turned into its axes and units when both layouts declare theirs."""
         target = get_layout(layout)
         if target.name == self.layout:
             return self
-        return replace(self, data=map_joints(self.data, self.layout, target), layout=target.name)
+        data = map_joints(self.data, self.layout, target)
+        signs = axis_signs(self.layout, target, self.num_channels)
+        if signs is not None:
+            data = data * signs
+        scale = METRES_PER_UNIT.get(get_layout(self.layout).units)
+        to = METRES_PER_UNIT.get(target.units)
+        if scale and to and scale != to:  # e.g. OpenNI's millimetres into Kinect's metres
+            data = data * np.float32(scale / to)
+        conf = self.confidence
+        if conf is not None:
+            with warnings.catch_warnings():  # the data's mapping has said what was derived
+                warnings.simplefilter("ignore", DerivedJointsWarning)
+                conf = np.clip(map_joints(conf, self.layout, target, axis=-1), 0.0, 1.0)
+        return replace(self, data=data, layout=target.name, confidence=conf)
+
+    def confident(self, threshold: float) -> Clip:
+        """The clip with every joint whose confidence is below ``threshold`` set to zero, the
+        way absent joints are given to the models (unchanged without a confidence)."""
+        if self.confidence is None or threshold <= 0:
+            return self
+        keep = self.confidence >= threshold
+        if not keep.any():
+            raise ClipFormatError(
+                f"{self.source or 'clip'}: no joint has confidence >= {threshold:g}"
+            )
+        return replace(self, data=np.where(keep[..., None], self.data, 0.0))

@@ -11,7 +11,7 @@ import numbers
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .io.penn_action import PENN_ACTION_CLASSES, read_penn_action_label
 from .io.pyskl import pyskl_annotation_to_clip, read_pyskl
 from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name
 from .labels import load_label_map
-from .layouts import Layout, get_layout, load_layout
+from .layouts import Layout, get_layout, load_layout, map_joints
 from .names import did_you_mean
 from .transforms import virtual_camera
 
@@ -496,12 +496,26 @@ def _windows(clip: Clip, window: int | None, stride: int | None) -> list[tuple[i
     return out
 
 
-def _film(clip: Clip, views: int, rng: np.random.Generator) -> list[tuple[str, Clip]]:
-    """(name suffix, clip) for each of ``views`` virtual cameras filming a 3-D ``clip``; the
-    clip itself when ``views`` is 0."""
+def _film(
+    clip: Clip, views: int, rng: np.random.Generator, layout: Layout
+) -> list[tuple[str, Clip]]:
+    """(name suffix, clip on ``layout``) for each of ``views`` virtual cameras filming a 3-D
+    ``clip`` (image coordinates: its joints are mapped, its axes are the camera's); the clip
+    itself on ``layout`` when ``views`` is 0."""
     if not views:
-        return [("", clip)]
-    return [(f"/view{k}", replace(clip, data=virtual_camera(clip.data, rng))) for k in range(views)]
+        return [("", clip.to_layout(layout.name))]
+    return [
+        (
+            f"/view{k}",
+            Clip(
+                map_joints(virtual_camera(clip.data, rng), clip.layout, layout),
+                layout.name,
+                fps=clip.fps,
+                source=clip.source,
+            ),
+        )
+        for k in range(views)
+    ]
 
 
 def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") -> DatasetIndex:
@@ -530,9 +544,9 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
                         "coordinates"
                     )
                 taken = [  # (sample name, window on the corpus layout)
-                    (f"{ds.name}/{sample.name}@{start}{view}", c.to_layout(lay.name))
+                    (f"{ds.name}/{sample.name}@{start}{view}", c)
                     for start, w in _windows(clip, spec.window, spec.stride)
-                    for view, c in _film(w, spec.views, rng)
+                    for view, c in _film(w, spec.views, rng, lay)
                 ]
             except ClipFormatError as e:
                 skipped.append(str(e))

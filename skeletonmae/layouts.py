@@ -19,22 +19,31 @@ import numpy as np
 from .names import check_keys, did_you_mean
 
 __all__ = [
+    "AXIS_WORDS",
     "SENSOR_LAYOUTS",
     "DerivedJointsWarning",
     "Layout",
     "LayoutError",
     "available_layouts",
+    "axis_signs",
     "get_layout",
     "joint_weights",
     "layout_mapping",
     "load_layout",
     "map_joints",
     "register_layout",
+    "upside_down",
 ]
 
 
 class LayoutError(ValueError):
     """A layout is unknown, malformed, or cannot be mapped onto another."""
+
+
+# Which way each coordinate grows, seen from the camera: x, then y, then z (a 2-D clip of a
+# layout uses its first two). Opposites flip a coordinate's sign when a clip changes layout.
+AXIS_WORDS = (("left", "right"), ("up", "down"), ("away", "toward"))
+UNITS = ("m", "mm", "px")
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,21 @@ class Layout:
     center: tuple[int, ...]
     regions: dict[str, tuple[int, ...]] = field(default_factory=dict)
     derived: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    axes: tuple[str, ...] = ()
+    units: str = ""
 
     def __post_init__(self) -> None:
         v = len(self.joints)
+        if self.axes and (
+            len(self.axes) not in (2, 3)
+            or any(a not in pair for a, pair in zip(self.axes, AXIS_WORDS, strict=False))
+        ):
+            raise LayoutError(
+                f"layout {self.name!r}: axes {list(self.axes)} must say which way x, y (and z) "
+                f"grow, seen from the camera: {' / '.join('|'.join(p) for p in AXIS_WORDS)}"
+            )
+        if self.units and self.units not in UNITS:
+            raise LayoutError(f"layout {self.name!r}: units {self.units!r} not in {UNITS}")
         if v == 0:
             raise LayoutError(f"layout {self.name!r} has no joints")
         if len(set(self.joints)) != v:
@@ -135,6 +156,10 @@ class Layout:
             d["derived"] = {
                 k: {self.joints[i]: w for i, w in terms} for k, terms in self.derived.items()
             }
+        if self.axes:
+            d["axes"] = list(self.axes)
+        if self.units:
+            d["units"] = self.units
         return d
 
     @classmethod
@@ -143,7 +168,11 @@ class Layout:
         if not isinstance(d, dict):
             raise LayoutError(f"{source}: a layout is a JSON object, got {type(d).__name__}")
         try:
-            check_keys(d, ("name", "joints", "parents", "center", "regions", "derived"), "keys")
+            check_keys(
+                d,
+                ("name", "joints", "parents", "center", "regions", "derived", "axes", "units"),
+                "keys",
+            )
         except ValueError as e:
             raise LayoutError(f"{source}: {e}") from None
         try:
@@ -172,7 +201,11 @@ class Layout:
             raise LayoutError(
                 f"{source}: 'derived' maps a joint to {{joint: weight}} ({e})"
             ) from None
-        return cls(name, joints, parents, tuple(idx(c) for c in center), regions, derived)
+        axes = tuple(str(a) for a in d.get("axes", ()))
+        units = str(d.get("units", ""))
+        return cls(
+            name, joints, parents, tuple(idx(c) for c in center), regions, derived, axes, units
+        )
 
 
 _REGISTRY: dict[str, Layout] = {}
@@ -288,6 +321,32 @@ class DerivedJointsWarning(UserWarning):
     """Joints a model needs were computed from others (see `Layout.derived`)."""
 
 
+def axis_signs(src: str | Layout, dst: str | Layout, channels: int) -> np.ndarray | None:
+    """(channels,) ±1 that turn coordinates in ``src``'s axes into ``dst``'s, or None when
+    either layout does not declare its axes (the coordinates are then taken as they are)."""
+    s, d = get_layout(src), get_layout(dst)
+    if len(s.axes) < channels or len(d.axes) < channels:
+        return None
+    pairs = zip(s.axes[:channels], d.axes[:channels], strict=True)
+    return np.array([1.0 if a == b else -1.0 for a, b in pairs], dtype=np.float32)
+
+
+def upside_down(data: np.ndarray, layout: str | Layout) -> bool:
+    """Whether an (M, T, V, C) clip's head is below its ankles in ``layout``'s declared axes,
+    i.e. its y axis points the other way (False when the layout lacks the joints or axes)."""
+    lay = get_layout(layout)
+    feet = [i for i, j in enumerate(lay.joints) if j in ("left_ankle", "right_ankle")]
+    if "head" not in lay.joints or not feet or len(lay.axes) < 2:
+        return False
+    present = np.abs(data).sum(-1) > 0
+    head, ankle = lay.joints.index("head"), feet[0]
+    both = present[..., head] & present[..., ankle]
+    if not both.any():
+        return False
+    height = float(np.median((data[..., head, 1] - data[..., ankle, 1])[both]))
+    return height < 0 if lay.axes[1] == "up" else height > 0
+
+
 def _build(
     name: str,
     joints: Sequence[str],
@@ -295,6 +354,9 @@ def _build(
     center: Sequence[str],
     regions: dict[str, Sequence[str]],
     derived: dict[str, dict[str, float]] | None = None,
+    *,
+    axes: tuple[str, ...] = (),
+    units: str = "",
 ) -> Layout:
     return register_layout(
         Layout.from_dict(
@@ -305,6 +367,8 @@ def _build(
                 "center": list(center),
                 "regions": {k: list(v) for k, v in regions.items()},
                 "derived": derived or {},
+                "axes": list(axes),
+                "units": units,
             },
             source=name,
         )
@@ -361,12 +425,18 @@ _KINECT_REGIONS = {
     "right_leg": ["right_knee", "right_ankle", "right_foot"],
 }
 
+# The Kinect SDK's camera space (v1 and v2): metres, x towards the camera's left (a person
+# facing the sensor has their right hand at larger x), y up, z away from the sensor.
+_KINECT_CAMERA = ("left", "up", "away")
+
 KINECT_V1 = _build(
     "kinect-v1",
     ["hip_center", "spine", "shoulder_center", "head"] + _KINECT_LIMBS,
     _KINECT_PARENTS,
     ["hip_center"],
     _KINECT_REGIONS,
+    axes=_KINECT_CAMERA,
+    units="m",
 )
 
 # MSR Action3D's own order. Which shoulder is "left" was decided geometrically: joints 1, 5, 8…
@@ -399,6 +469,8 @@ MSR_ACTION3D = _build(
     _KINECT_PARENTS,
     ["hip_center"],
     _KINECT_REGIONS,
+    axes=_KINECT_CAMERA,
+    units="m",
 )
 
 # UTD-MHAD's own order (its Skeleton_joint_order.txt): head first, then down the spine.
@@ -408,6 +480,8 @@ UTD_MHAD = _build(
     _KINECT_PARENTS,
     ["hip_center"],
     _KINECT_REGIONS,
+    axes=_KINECT_CAMERA,
+    units="m",
 )
 
 NTU_RGBD = _build(
@@ -432,6 +506,8 @@ NTU_RGBD = _build(
         "left_leg": _KINECT_REGIONS["left_leg"],
         "right_leg": _KINECT_REGIONS["right_leg"],
     },
+    axes=_KINECT_CAMERA,
+    units="m",
 )
 
 COCO_17 = _build(
@@ -478,6 +554,8 @@ COCO_17 = _build(
             }
         ),
     },
+    axes=("right", "down"),
+    units="px",
 )
 
 # Penn Action's 13 annotated joints; names shared with coco-17 where they are the same joints.
@@ -506,6 +584,8 @@ PENN_ACTION = _build(
         "left_leg": ["left_knee", "left_ankle"],
         "right_leg": ["right_knee", "right_ankle"],
     },
+    axes=("right", "down"),
+    units="px",
 )
 
 # Sensors and pose estimators whose joints reach the models above through derived joints.
@@ -552,6 +632,8 @@ OPENNI_15 = _build(
             }
         ),
     },
+    axes=("right", "up", "away"),
+    units="mm",
 )
 
 # MediaPipe BlazePose's 33 landmarks (its PoseLandmark order), 2-D image or 3-D world.
@@ -615,6 +697,8 @@ MEDIAPIPE_33 = _build(
             }
         ),
     },
+    axes=("right", "down", "away"),
+    units="m",
 )
 
 # SMPL's 24 body joints (the SMPL model's kinematic tree and order), 3-D.
@@ -658,4 +742,6 @@ SMPL_24 = _build(
         "shoulder_center": _mid("spine3", "neck"),
         **_both_sides({"{s}_hand_tip": _mid("{s}_hand"), "{s}_thumb": _mid("{s}_hand")}),
     },
+    axes=("right", "up", "toward"),
+    units="m",
 )

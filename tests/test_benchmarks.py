@@ -37,6 +37,13 @@ def test_cli_startup_reports_classify_against_bare_torch():
     assert "classify_batch" in out and "classify loop" in out
 
 
+def test_stream_latency_reports_an_update_beside_the_file_baseline():
+    row = json.loads(run("stream_latency.py", "--repeats", "1", "--window", "16", "--json"))
+    assert row["model"] == "systema-nwucla-finetune" and row["window"] == 16
+    assert row["update_ms"] > 0 and row["file_ms"] > 0
+    assert row["file_over_update"] == pytest.approx(row["file_ms"] / row["update_ms"], rel=0.02)
+
+
 @pytest.mark.data
 def test_transfer_probe_prints_pretrained_random_and_raw_rows(data_root):
     pytest.importorskip("scipy")

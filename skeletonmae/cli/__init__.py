@@ -17,16 +17,20 @@ from typing import Any
 import click
 
 from .._version import __version__
+from ..extras import MissingExtraError
 
 __all__ = ["USER_ERRORS", "main"]
 
 # Errors that mean "bad input" wherever they come from (ClipFormatError, CheckpointError,
 # ManifestError, the Hub client's not-found errors and unknown names are among their subclasses).
-USER_ERRORS = (OSError, ValueError, LookupError)
+USER_ERRORS = (OSError, ValueError, LookupError, MissingExtraError)
 
 
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split()).strip("'\"")
+def _one_line(message: str | BaseException) -> str:
+    """The message on one line; a `KeyError`'s own text, without the quotes its str() adds."""
+    if isinstance(message, KeyError) and len(message.args) == 1:
+        message = message.args[0]
+    return " ".join(str(message).split()) or type(message).__name__
 
 
 class _Group(click.Group):
@@ -60,7 +64,7 @@ class _Group(click.Group):
             click.echo("Error: aborted", err=True)
             sys.exit(1)
         except USER_ERRORS as e:
-            click.echo(f"Error: {_one_line(str(e) or type(e).__name__)}", err=True)
+            click.echo(f"Error: {_one_line(e)}", err=True)
             sys.exit(1)
         except Exception:
             traceback.print_exc()
@@ -81,9 +85,9 @@ def main() -> None:
 
 def _register() -> None:
     """Attach the commands of the sibling modules (they import torch only when run)."""
-    from . import bridges, train, viz, zoo
+    from . import bridges, train, video, viz, zoo
 
-    for module in (zoo, train, viz, bridges):
+    for module in (zoo, train, viz, video, bridges):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -157,12 +157,21 @@ def _clips(
 ) -> tuple[list, list[Path]]:
     """Read every clip first, so that a bad file stops the command before any output; with
     ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files)."""
+    from ..pose import is_media
+
     clips, kept, said = [], [], set()
     for f in files:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 clips.append(model.to_clip(f, layout=layout, units=units))
+            if is_media(f):
+                kind = "3-D world" if model.config.coord_channels == 3 else "2-D image"
+                click.echo(
+                    f"{f}: MediaPipe Pose (complexity 1), {kind} landmarks, mediapipe-33 → "
+                    f"{model.config.layout} (joints by name, axes turned)",
+                    err=True,
+                )
             for w in caught:
                 if str(w.message) not in said:  # e.g. derived joints: once, not once per clip
                     said.add(str(w.message))
@@ -195,6 +204,32 @@ _batch_size_option = click.option(
 )
 
 
+_window_option = click.option(
+    "--window",
+    metavar="SPAN",
+    help="Slide a window over each clip: frames (64) or seconds (2s); gives a timeline.",
+)
+_stride_option = click.option(
+    "--stride",
+    metavar="SPAN",
+    help="Step between windows, frames or seconds [default: half the window].",
+)
+
+
+def _table(timeline: list[dict]) -> list[str]:
+    """Readable lines of a timeline: span, then the top labels and scores."""
+    lines = []
+    for e in timeline:
+        span = (
+            f"{e['start_s']:8.2f}s–{e['end_s']:.2f}s"
+            if "start_s" in e
+            else f"{e['start']:6d}–{e['end']} f"
+        )
+        top = "  ".join(f"{t['score']:.3f} {t['label']}" for t in e["top"]) or "(no person)"
+        lines.append(f"  {span:18}  {top}")
+    return lines
+
+
 _model_option = click.option(
     "--model",
     "-m",
@@ -216,6 +251,8 @@ _layout_option = click.option(
 @_skip_errors_option
 @_batch_size_option
 @_units_option
+@_window_option
+@_stride_option
 def classify(
     paths: tuple[str, ...],
     model: str | None,
@@ -225,17 +262,44 @@ def classify(
     skip_errors: bool,
     batch_size: int,
     units: str | None,
+    window: str | None,
+    stride: str | None,
 ) -> None:
-    """Top-k actions of each clip in PATHS (files or globs: .npy, .npz, NW-UCLA .json, ...)."""
+    """Top-k actions of each clip in PATHS (files or globs: .npy, .npz, NW-UCLA .json, ...;
+    videos and images with the video extra); with --window, a timeline per clip."""
     files = _expand(paths)
     net, name = _load(model)
     if net.config.num_classes == 0:
         raise click.ClickException(
             f"{name!r} is a pre-trained encoder without a classifier; use `skeletonmae extract`"
         )
+    if stride is not None and window is None:
+        raise click.UsageError("--stride needs --window")
     clips, good = _clips(net, files, layout, skip_errors=skip_errors, units=units)
     failed = len(files) - len(good)
     files = good
+    if window is not None:
+        from ..timeline import classify_windows
+
+        timelines = [
+            classify_windows(net, c, window, stride, top_k=top_k, batch_size=batch_size)
+            for c in clips
+        ]
+        if as_json:
+            results = [
+                {"file": str(f), "timeline": t} for f, t in zip(files, timelines, strict=True)
+            ]
+            click.echo(json.dumps({"model": name, "results": results}, indent=2, allow_nan=False))
+        else:
+            click.echo(f"model: {name}")
+            for f, t in zip(files, timelines, strict=True):
+                click.echo(f"\n{f}")
+                click.echo("\n".join(_table(t)))
+        if failed:
+            raise click.ClickException(
+                f"{failed} of {failed + len(files)} clip(s) could not be read"
+            )
+        return
     results = net.classify_batch(clips, top_k=top_k, batch_size=batch_size)
     if as_json:
         click.echo(
@@ -287,6 +351,8 @@ def classify(
     help="How token features are pooled [default: the model's]: mean of all tokens (D values), "
     "per joint over time (V·D), or per joint over each half of the clip (2·V·D).",
 )
+@_window_option
+@_stride_option
 def extract(
     paths: tuple[str, ...],
     output: Path,
@@ -296,14 +362,21 @@ def extract(
     batch_size: int,
     units: str | None,
     pooling: str | None,
+    window: str | None,
+    stride: str | None,
 ) -> None:
-    """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy."""
+    """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy; with
+    --window, one per window (OUT.npz: STEM → (N, F), STEM_windows → (N, 2) start/end frames)."""
     import numpy as np
 
     from ..fileio import atomic_write
 
     if output.suffix not in (".npz", ".npy"):
         raise click.ClickException(f"{output}: the output must be a .npz or .npy file")
+    if window is not None and output.suffix != ".npz":
+        raise click.UsageError("--window writes one array per clip: the output must be a .npz")
+    if stride is not None and window is None:
+        raise click.UsageError("--stride needs --window")
     files = _expand(paths)
     net, name = _load(model, encoder=True)
     clips, good = _clips(net, files, layout, skip_errors=skip_errors, units=units)
@@ -315,6 +388,24 @@ def extract(
             f"several clips share the file stem(s) {dupes}; .npz keys must be unique (write a "
             ".npy, or extract them separately)"
         )
+    if window is not None:
+        from ..timeline import extract_windows
+
+        arrays = {}
+        for stem, c in zip(stems, clips, strict=True):
+            arrays[stem], arrays[f"{stem}_windows"] = extract_windows(
+                net, c, window, stride, pooling=pooling, batch_size=batch_size
+            )
+        atomic_write(output, lambda p: np.savez(p, **arrays), suffix=".npz")
+        total = sum(len(arrays[s]) for s in stems)
+        click.echo(
+            f"wrote {total} window feature vectors of {len(files)} clip(s) from {name} to {output}"
+        )
+        if failed:
+            raise click.ClickException(
+                f"{failed} of {failed + len(files)} clip(s) could not be read"
+            )
+        return
     feats = net.extract_features_batch(clips, pooling=pooling, batch_size=batch_size)
     if output.suffix == ".npz":
         arrays = dict(zip(stems, feats, strict=True))

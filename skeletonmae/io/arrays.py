@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pickle
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -144,13 +145,21 @@ def read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip:
                 )
             a = z[key]
             meta = {k: z[k].item() for k in ("layout", "label", "fps", "format") if k in keys}
+            confidence = z["confidence"] if "confidence" in keys else None
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise ClipFormatError(f"{path}: not a readable .npz file ({e})") from None
     label = meta.get("label")
     label = None if label is None or int(label) < 0 else int(label)
     fps = meta.get("fps")
-    fps = None if fps is None or not np.isfinite(fps) else float(fps)
-    return array_to_clip(
+    if fps is not None:
+        try:
+            fps = float(fps)
+        except (TypeError, ValueError):
+            raise ClipFormatError(
+                f"{path}: its fps entry {fps!r} is not a number (frames per second)"
+            ) from None
+        fps = fps if np.isfinite(fps) and fps > 0 else None
+    clip = array_to_clip(
         a,
         layout=layout or meta.get("layout"),
         convention=convention or meta.get("format"),
@@ -158,3 +167,5 @@ def read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip:
         label=label,
         fps=fps,
     )
+    # a pose estimator's per-joint confidence, (M, T, V) like the clip (see `Clip.confident`)
+    return clip if confidence is None else replace(clip, confidence=confidence)

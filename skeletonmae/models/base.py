@@ -26,9 +26,10 @@ from torch import nn
 from ..clip import Clip
 from ..fileio import atomic_write, write_text_atomic
 from ..formats import array_to_clip, load_clip
-from ..layouts import Layout, available_layouts, get_layout, register_layout
+from ..layouts import Layout, available_layouts, get_layout, register_layout, upside_down
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from ..names import check_keys, did_you_mean
+from ..pose import estimate_poses, is_media
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 if TYPE_CHECKING:
@@ -146,12 +147,16 @@ class ModelConfig:
         if self.layout_spec is not None:
             spec = Layout.from_dict(self.layout_spec)
             known = available_layouts()
-            if "derived" not in self.layout_spec and spec.name in known:
-                # configs written before layouts declared derived joints keep today's
-                # derivations for the same skeleton
+            facts = ("derived", "axes", "units")
+            if spec.name in known and not all(k in self.layout_spec for k in facts):
+                # configs written before layouts declared derived joints, axes and units keep
+                # today's for the same skeleton
                 current = get_layout(spec.name)
                 if (current.joints, current.parents) == (spec.joints, spec.parents):
-                    spec = replace(spec, derived=current.derived)
+                    spec = replace(
+                        spec,
+                        **{k: getattr(current, k) for k in facts if k not in self.layout_spec},
+                    )
             register_layout(spec, overwrite=True)
         lay = get_layout(self.layout)
         self.layout = lay.name
@@ -270,6 +275,9 @@ def architecture_facts(arch: str) -> dict[str, Any]:
 
 ClipLike = str | os.PathLike | Clip | np.ndarray
 UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}  # factor to metres
+# Joints a pose estimator is less sure of than this (MediaPipe's visibility, COCO scores) are
+# given to the models as absent, like joints a sensor lost.
+CONFIDENCE_THRESHOLD = 0.5
 
 
 def _check_finite(values: torch.Tensor, what: str) -> None:
@@ -456,11 +464,23 @@ class SkeletonModel(nn.Module):
             c = array_to_clip(clip, layout=layout or self.config.layout)
         else:
             p = Path(clip)
-            if p.suffix.lower() in (".npy", ".npz") and layout is None:
+            if is_media(p):  # a video or photo: MediaPipe's world (3-D) or image (2-D) landmarks
+                kind = "world" if self.config.coord_channels == 3 else "image"
+                c = estimate_poses(p).to_clip(kind)
+            elif p.suffix.lower() in (".npy", ".npz") and layout is None:
                 c = load_clip(p, layout=self._guess_layout(p))
             else:
                 c = load_clip(p, layout=layout)
-        c = c.to_layout(self.config.layout)
+        given = c.layout
+        c = c.confident(CONFIDENCE_THRESHOLD).to_layout(self.config.layout)
+        if upside_down(c.data, self.config.layout):
+            warnings.warn(
+                f"{c.source or 'clip'}: upside down for this model (its head is below its "
+                f"ankles): its y axis points the other way from layout {given!r}'s "
+                f"(y {(get_layout(given).axes or ('', 'undeclared'))[1]}); negate y, or give "
+                "the layout whose axes it uses",
+                stacklevel=2,
+            )
         if c.num_channels != self.config.coord_channels:
             raise ValueError(
                 f"{c.source or 'clip'}: {c.num_channels}-D joints, but this model takes "
@@ -585,6 +605,13 @@ class SkeletonModel(nn.Module):
     ) -> list[tuple[str, float]]:
         """Top-k (class name, probability) for one clip."""
         return self.classify_batch([clip], top_k=top_k, layout=layout)[0]
+
+    def stream(self, window: int | str, stride: int | str | None = None, **options: Any):
+        """A `timeline.ClipStream`: push frames one at a time, get a prediction every
+        ``stride`` frames over the last ``window`` (``options``: layout, fps, top_k)."""
+        from ..timeline import ClipStream
+
+        return ClipStream(self, window, stride, **options)
 
     # -- the engine's contract ---------------------------------------------------------------
     def forward_features(self, x: torch.Tensor, pooling: str | None = None) -> torch.Tensor:
