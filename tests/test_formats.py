@@ -403,6 +403,16 @@ def test_pyskl_2d_keeps_two_channels(tmp_path):
     assert (clip.layout, clip.data.shape, clip.label) == ("coco-17", (1, 6, 17, 2), 3)
     # A single annotation dict is a valid file too.
     assert load_clip(write_pickle(tmp_path / "single.pkl", ann)).data.shape == (1, 6, 17, 2)
+    # the pose estimator's scores are the clip's per-joint confidence
+    ann["keypoint_score"][0, :, 3] = 0.1
+    scored = load_clip(write_pickle(tmp_path / "scored.pkl", ann))
+    assert scored.confidence.shape == (1, 6, 17) and scored.confidence[0, 0, 3] == np.float32(0.1)
+    assert (
+        not scored.confident(0.5).data[0, :, 3].any() and scored.confident(0.5).data[0, :, 4].all()
+    )
+    ann["keypoint_score"] = np.ones((1, 6, 16), np.float32)
+    with pytest.raises(ClipFormatError, match=r"'keypoint_score' has shape \(1, 6, 16\)"):
+        load_clip(write_pickle(tmp_path / "bad.pkl", ann))
 
 
 def test_pyskl_selection_errors(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,8 @@ def pyskl_annotation_to_clip(
 ) -> Clip:
     """One PySKL annotation as a clip: ``keypoint`` (M, T, V, C) and its 0-based ``label``.
 
-    2D annotations keep C = 2 (x, y); their ``keypoint_score`` is not part of the clip.
+    2D annotations keep C = 2 (x, y); their ``keypoint_score`` (M, T, V) becomes the clip's
+    per-joint confidence (see `Clip.confident`).
     Without ``layout`` it is inferred from the joint count (25 → ntu-rgbd, 17 → coco-17).
     """
     if "keypoint" not in annotation:
@@ -69,13 +71,23 @@ def pyskl_annotation_to_clip(
     label = annotation.get("label")
     if label is not None and (not isinstance(label, int | np.integer) or label < 0):
         raise ClipFormatError(f"{source}: label {label!r}, expected a 0-based class id")
-    return array_to_clip(
+    clip = array_to_clip(
         kp,
         layout=layout,
         convention="mtvc",
         source=source,
         label=None if label is None else int(label),
     )
+    score = annotation.get("keypoint_score")
+    if score is None:
+        return clip
+    score = np.asarray(score)
+    if score.shape != kp.shape[:3]:
+        raise ClipFormatError(
+            f"{source}: 'keypoint_score' has shape {score.shape}, expected {kp.shape[:3]} "
+            "(one score per joint of 'keypoint')"
+        )
+    return replace(clip, confidence=score)
 
 
 def _annotation_source(path: Path, anns: list[dict], i: int) -> str:
