@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .extras import require
 from .fileio import atomic_write
 from .models.base import SkeletonModel
 
@@ -36,12 +37,8 @@ def example_input(model: SkeletonModel, batch: int = 2, seed: int = 0) -> torch.
 def export_onnx(model: SkeletonModel, path: str | os.PathLike) -> Path:
     """Write ``model`` (in eval mode) to ``path`` as ONNX: input ``x`` (N, C, T, V, M), output
     ``logits`` (N, num_classes) or ``features`` (N, F), N dynamic. Needs the ``onnx`` extra."""
-    try:
-        import onnxscript  # noqa: F401  (the exporter's own dependency, checked up front)
-    except ImportError:
-        raise ImportError(
-            "ONNX export needs onnx and onnxscript: pip install 'skeletonmae[onnx]'"
-        ) from None
+    require("onnx", "onnx", "ONNX export")
+    require("onnxscript", "onnx", "ONNX export")  # the exporter's own dependency, checked first
     model.eval()
     output = "logits" if model.config.num_classes else "features"
 
@@ -74,12 +71,7 @@ def check_onnx(model: SkeletonModel, path: str | os.PathLike, batch: int = 3) ->
     """Largest |difference| between onnxruntime's outputs for ``path`` and the model's own on a
     random batch of ``batch`` clips (another size than the export's, to exercise the dynamic
     axis). Needs onnxruntime."""
-    try:
-        import onnxruntime as ort
-    except ImportError:
-        raise ImportError(
-            "checking an ONNX file needs onnxruntime: pip install 'skeletonmae[onnx]'"
-        ) from None
+    ort = require("onnxruntime", "onnx", "checking an ONNX file")
     x = example_input(model, batch=batch, seed=1)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     (got,) = session.run(None, {session.get_inputs()[0].name: x.cpu().numpy()})

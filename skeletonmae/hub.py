@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from . import zoo
 from .fileio import write_text_atomic
 from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
+from .names import close_names
 
 
 class SavableModel(Protocol):
@@ -77,14 +78,21 @@ def resolve_pretrained(
         return _local_files(p)
     text = os.fspath(name_or_path)
     hub = _REPO_ID.match(text)
-    if hub:
+    nearby = _local_near_miss(p)
+    if hub and not nearby:
         repo_id, rev = hub.groups()
         if rev and revision and rev != revision:
             raise ValueError(f"{text!r} names revision {rev!r} but revision={revision!r} was given")
-        config, weights = _download(repo_id, rev or revision, cache_dir, local_files_only)
-        return config, weights
+        try:
+            return _download(repo_id, rev or revision, cache_dir, local_files_only)
+        except ModelNotFoundError as e:
+            if p.parent.is_dir() and p.parent != Path("."):  # `runs/a`: a path, most likely
+                raise ModelNotFoundError(
+                    f"no model directory at {p} ({p.parent} has none); {e}"
+                ) from None
+            raise
     if any(sep in text for sep in ("/", "\\")) or p.suffix in (".safetensors", ".json"):
-        raise ModelNotFoundError(f"no model directory or .safetensors file at {p}")
+        raise ModelNotFoundError(f"no model directory or .safetensors file at {p}{nearby}")
     manifest_ = zoo.load_manifest(manifest)
     return resolve_entry(
         manifest_.get(text),
@@ -93,6 +101,19 @@ def resolve_pretrained(
         cache_dir=cache_dir,
         local_files_only=local_files_only,
     )
+
+
+def _local_near_miss(p: Path) -> str:
+    """``"; did you mean …"`` when ``p`` does not exist but its folder holds something close to
+    it (a typo in ``runs/systema-nwucla-finetun``), else ``""``."""
+    if p.parent == Path(".") or not p.parent.is_dir():
+        return ""
+    try:
+        siblings = [c.name for c in p.parent.iterdir()]
+    except OSError:
+        return ""
+    close = [str(p.parent / c) for c in close_names(p.name, siblings, 3, 0.8)]
+    return f"; did you mean {', '.join(map(repr, close))}?" if close else ""
 
 
 def _local_files(p: Path) -> tuple[Path, Path]:
@@ -104,6 +125,11 @@ def _local_files(p: Path) -> tuple[Path, Path]:
         config, weights = p / CONFIG_NAME, p / WEIGHTS_NAME
     elif p.suffix == ".safetensors":
         config, weights = p.parent / CONFIG_NAME, p
+    elif p.suffix in (".pth", ".pt", ".tar", ".ckpt"):
+        raise ModelNotFoundError(
+            f"{p} is a PyTorch checkpoint, not a model directory; convert it first (MAMP's: "
+            f"skeletonmae convert mamp {p} -o DIR), then pass DIR"
+        )
     else:
         raise ModelNotFoundError(f"{p} is neither a model directory nor a .safetensors file")
     for f in (config, weights):
@@ -327,16 +353,34 @@ def push_files(
         write_text_atomic(folder / "README.md", render_model_card(card_entry))
         if local_dir is not None:
             return PushResult(repo_id, folder, None)
-        from huggingface_hub import HfApi
+        from huggingface_hub import HfApi, constants
 
         api = HfApi(token=token, library_name="skeletonmae")
-        api.create_repo(repo_id, private=private, exist_ok=True)
-        info = api.upload_folder(
-            repo_id=repo_id,
-            folder_path=folder,
-            commit_message=commit_message or f"Upload {card_entry['name']} with skeletonmae",
-        )
+        try:
+            api.create_repo(repo_id, private=private, exist_ok=True)
+            info = api.upload_folder(
+                repo_id=repo_id,
+                folder_path=folder,
+                commit_message=commit_message or f"Upload {card_entry['name']} with skeletonmae",
+            )
+        except Exception as e:  # the Hub client's network and HTTP errors: the user's situation
+            if not _from_the_network(e):
+                raise
+            raise OSError(
+                f"could not publish {repo_id} to {constants.ENDPOINT}: {' '.join(str(e).split())}"
+            ) from None
         return PushResult(repo_id, None, info.oid)
+
+
+def _from_the_network(error: BaseException) -> bool:
+    """Whether ``error`` comes from reaching a server (connection, HTTP status, offline mode)."""
+    package = type(error).__module__.split(".")[0]
+    return isinstance(error, OSError) or package in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "huggingface_hub",
+    )
 
 
 def push_model(

@@ -246,9 +246,10 @@ def get_layout(layout: str | Path | Layout) -> Layout:
     if name.endswith(".json") and Path(name).is_file():
         return load_layout(name)
     hint = did_you_mean(name, list(_REGISTRY) + list(_ALIASES))
+    aliases = ", ".join(f"{a} = {n}" for a, n in sorted(_ALIASES.items()))
     raise LayoutError(
-        f"unknown layout {name!r}{hint} (known: {', '.join(available_layouts())}, "
-        "or a path to a layout .json file)"
+        f"unknown layout {name!r}{hint} (known: {', '.join(available_layouts())}; aliases: "
+        f"{aliases}; or a path to a layout .json file)"
     )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .clip import Clip
+from .extras import require
 from .fileio import atomic_write
 from .layouts import Layout, get_layout
 
@@ -57,13 +58,8 @@ _PREDICTED = "C3"  # bones with a masked end in the reconstruction panel
 
 
 def require_matplotlib() -> None:
-    """Raise an ImportError saying how to install matplotlib when it is missing."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as e:
-        raise ImportError(
-            "skeletonmae.viz needs matplotlib, an optional extra: pip install 'skeletonmae[viz]'"
-        ) from e
+    """Raise `extras.MissingExtraError` saying how to install matplotlib when it is missing."""
+    require("matplotlib", "viz", "skeletonmae.viz")
 
 
 def _figure(**kw) -> Figure:

@@ -9,6 +9,7 @@ import json
 import os
 import pickle
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -297,6 +298,17 @@ def _loop(tmp: Path) -> Path:
 MODELS = [
     Case("missing model dir", with_model(lambda t: t / "no-such-model"), "no-such-model"),
     Case(
+        "a MAMP checkpoint given as a model",
+        with_model(lambda t: _bytes(t, "mamp.pth", b"PK")),
+        "mamp.pth is a PyTorch checkpoint, not a model directory; convert it first (MAMP's: "
+        "skeletonmae convert mamp",
+    ),
+    Case(
+        "a typo in a run's path, not a Hub repo",
+        with_model(lambda t: (t / "runs" / "my-run").mkdir(parents=True) or "runs/my-rn"),
+        "no model directory or .safetensors file at runs/my-rn; did you mean 'runs/my-run'?",
+    ),
+    Case(
         "dir without config",
         with_model(lambda t: (t / "emptydir").mkdir() or t / "emptydir"),
         "emptydir",
@@ -471,6 +483,8 @@ TRAINING = [
     Case("batch size 0", train("--batch-size", "0"), "batch_size must be"),
     Case("negative lr", train("--lr", "-0.1"), "lr must be"),
     Case("epochs not a number", train("--epochs", "ten"), "--epochs", code=2),
+    Case("a device PyTorch does not know", train("--device", "banana"), "unknown device 'banana'"),
+    Case("a GPU this machine lacks", train("--device", "cuda:99"), "device 'cuda:99': this "),
     Case(
         "data root that does not exist",
         lambda t: ["pretrain", _recipe(t), "--data-root", t / "nothing"],
@@ -640,3 +654,41 @@ def test_a_misspelt_key_in_any_json_form_names_the_key_it_meant(build, expect):
 def load_recipe_dict(extra: dict):
     d = {"name": "r", "stage": "pretrain", "model": {"arch": "x"}, "dataset": "d"}
     return Recipe.from_dict({**d, "train_split": "t", **extra})
+
+
+@pytest.mark.parametrize(
+    ("missing", "make", "expect"),
+    [
+        (
+            ("onnx",),
+            lambda t: ["export", "tiny-a", "-o", t / "m.onnx"],
+            "Error: ONNX export needs the onnx extra (onnx is not installed): "
+            'pip install "skeletonmae[onnx]"',
+        ),
+        (
+            ("scipy", "scipy.io"),
+            lambda t: ["classify", _bytes(t, "a1_s1_t1_skeleton.mat", b"MATLAB 5.0")],
+            "Error: reading UTD-MHAD .mat files needs the data extra (scipy.io is not installed): "
+            'pip install "skeletonmae[data]"',
+        ),
+    ],
+    ids=["export without onnx", "a UTD-MHAD file without scipy"],
+)
+def test_a_missing_extra_is_the_users_situation_not_a_bug(
+    missing, make, expect, tmp_path, monkeypatch
+):
+    manifest = empty_manifest(tmp_path / "zoo" / "weights_manifest.json")
+    tiny_model().save_pretrained(tmp_path / "zoo-a")
+    zoo.register(
+        tmp_path / "zoo-a", "tiny-a", RESULTS, bundled=True, default=True, manifest=manifest
+    )
+    monkeypatch.setenv(zoo.MANIFEST_ENV, str(manifest))
+    monkeypatch.chdir(tmp_path)
+    args = [str(a) for a in make(tmp_path)]
+    for name in missing:
+        monkeypatch.setitem(sys.modules, name, None)
+    before = _snapshot(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == expect + "\n", result.stderr
+    assert _snapshot(tmp_path) == before

@@ -253,6 +253,11 @@ def test_millimetre_clips_are_warned_about_and_converted_with_units(env, tmp_pat
     assert r.exit_code == 0 and "millimetres" not in r.stderr
     plain = run("classify", c0, "--top-k", "1")
     assert r.stdout.splitlines()[-1] == plain.stdout.splitlines()[-1]
+    cm = tmp_path / "cm.npy"
+    np.save(cm, np.load(c0) * 100)
+    r = run("classify", cm, "--top-k", "1")
+    assert "look like centimetres" in r.stderr and "--units cm" in r.stderr
+    assert "model.to_clip(path, units='cm')" in r.stderr
 
 
 def test_classify_clips_of_another_sensor_says_once_which_joints_were_derived(env):

@@ -262,6 +262,17 @@ def test_an_unreachable_endpoint_falls_back_to_the_cache_and_says_so_when_uncach
     assert f"cannot reach {closed}" in r["message"] and "not in the Hub cache" in r["message"]
 
 
+def test_push_without_a_reachable_hub_ends_in_one_line(site, hub):
+    closed = f"http://127.0.0.1:{_closed_port()}"
+    local = tiny_model().save_pretrained(site["tmp"] / "to-push")
+    before = site["manifest"].read_text()
+    args = [*CLI, "push", str(local), "--repo-id", "org/nowhere", "--token", "test-token"]
+    p = _run(args, site["env"], HF_ENDPOINT=closed)
+    assert p.returncode == 1 and p.stderr.count("\n") == 1, p.stderr
+    assert p.stderr.startswith(f"Error: could not publish org/nowhere to {closed}: ")
+    assert site["manifest"].read_text() == before
+
+
 def _closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     import socket

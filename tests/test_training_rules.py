@@ -224,3 +224,14 @@ def test_extract_without_a_model_uses_the_default_encoder(tmp_path):
     assert encoder.config.num_classes == 0
     expected = encoder.extract_features(str(clip))
     np.testing.assert_allclose(feats.reshape(-1), np.asarray(expected).reshape(-1), atol=1e-5)
+
+
+def test_a_run_shorter_than_the_warm_up_still_leaves_it():
+    from skeletonmae.cli.train import resolve_recipe
+
+    full = resolve_recipe("systema-nwucla-finetune")
+    assert (full.epochs, full.warmup_epochs) == (60, 5)
+    short = resolve_recipe("systema-nwucla-finetune", epochs=4)
+    assert short.warmup_epochs < short.epochs and lr_at(short, 3) > lr_at(short, 4) > 0
+    assert resolve_recipe("systema-nwucla-finetune", epochs=4, warmup_epochs=4).warmup_epochs == 4
+    assert resolve_recipe("systema-nwucla-finetune", epochs=30).warmup_epochs == 5  # unchanged

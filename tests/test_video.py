@@ -116,14 +116,15 @@ def test_a_y_down_clip_is_classified_like_its_upright_twin(default_model):
     )
 
 
-def test_a_clip_still_upside_down_is_warned_about_with_the_fix(default_model):
+def test_a_clip_still_upside_down_is_warned_about_with_the_fix(default_model, tmp_path):
     _, flipped = _y_down_twin()
-    mislabelled = Clip(flipped.data, "kinect-v1", source="flipped.npy")
-    assert upside_down(mislabelled.data, "kinect-v1")
-    with pytest.warns(
-        UserWarning, match="flipped.npy: upside down .* negate y, or give the layout"
-    ):
-        default_model.classify(mislabelled)
+    assert upside_down(flipped.data, "kinect-v1")
+    np.save(tmp_path / "flipped.npy", flipped.data)  # y down, read as kinect-v1 (y up)
+    with pytest.warns(UserWarning, match="flipped.npy: upside down .* negate y, or give the"):
+        default_model.classify(tmp_path / "flipped.npy")
+    r = cli("classify", str(tmp_path / "flipped.npy"))
+    assert r.returncode == 0 and r.stderr.count("upside down") == 1
+    assert r.stderr.startswith("Warning: ") and r.stderr.count("\n") == 1  # no source excerpt
 
 
 # -- windows and streams --------------------------------------------------------------------

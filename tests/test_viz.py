@@ -128,7 +128,7 @@ def test_animated_gif_has_one_frame_per_clip_frame(clip, tmp_path):
 
 def test_missing_matplotlib_tells_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r"pip install 'skeletonmae\[viz\]'"):
+    with pytest.raises(ImportError, match=r'pip install "skeletonmae\[viz\]"'):
         viz.require_matplotlib()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import click
@@ -33,12 +34,18 @@ def _one_line(message: str | BaseException) -> str:
     return " ".join(str(message).split()) or type(message).__name__
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings on the command line: one ``Warning:`` line, not Python's source excerpt."""
+    click.echo(f"Warning: {_one_line(str(message))}", err=True)
+
+
 class _Group(click.Group):
     """A click group whose every failure ends in one line and a documented exit status."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         if extra.pop("standalone_mode", True) is False:
             return super().main(args, prog_name, standalone_mode=False, **extra)
+        warnings.showwarning = _show_warning
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
             sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit

@@ -27,10 +27,16 @@ _data_root = data_root_option(
 
 def resolve_recipe(recipe: str, init: str | None = None, **overrides: object) -> Recipe:
     """The recipe a training command runs: ``recipe`` (name or .json) with the command's
-    overrides (None: unchanged) and ``--init`` ('none': from scratch)."""
+    overrides (None: unchanged) and ``--init`` ('none': from scratch). An ``epochs`` no longer
+    than the recipe's warm-up shrinks the warm-up in proportion (unless it is given too)."""
     from ..engine import load_recipe
 
-    r = load_recipe(recipe).override(**overrides)
+    base = load_recipe(recipe)
+    r = base.override(**overrides)
+    if overrides.get("epochs") and overrides.get("warmup_epochs") is None and (
+        r.warmup_epochs >= r.epochs > 0
+    ):  # a short run of a long recipe warms up for the same share of it, not forever
+        r = r.override(warmup_epochs=max(round(base.warmup_epochs * r.epochs / base.epochs), 0))
     if init is not None:
         r.init = None if init.lower() == "none" else init
     return r

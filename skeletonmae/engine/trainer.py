@@ -173,6 +173,30 @@ def _seeded(seed: int, *parts: int) -> torch.Generator:
     return torch.Generator().manual_seed(int(value))
 
 
+def resolve_device(device: str | None) -> torch.device:
+    """``device`` (cpu, cuda, cuda:N, mps; default cuda when there is one) checked against this
+    machine, so that a device it lacks is one clear error before any data is read."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"unknown device {device!r}; expected cpu, cuda, cuda:N or mps") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            build = "has no CUDA" if torch.version.cuda is None else "finds no GPU"
+            raise ValueError(
+                f"device {device!r}: this PyTorch ({torch.__version__}) {build}; use --device cpu"
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device {device!r}: this machine has {torch.cuda.device_count()} GPU(s)"
+            )
+    elif dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device {device!r}: MPS is not available here; use --device cpu")
+    return dev
+
+
 def run(
     recipe: Recipe,
     *,
@@ -197,7 +221,7 @@ def run(
     start = time.time()
     output = Path(output)
     checkpoint = _check_output(output, recipe, resume=resume, overwrite=overwrite)
-    dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    dev = resolve_device(device)
     dd = _init_distributed(dev)
     if dev.type == "cuda" and dd.world > 1:
         dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", dd.rank)))

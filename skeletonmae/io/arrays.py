@@ -36,6 +36,18 @@ def infer_layout(num_joints: int, *, source: str) -> Layout:
     return candidates[0]
 
 
+def _layouts_with(num_joints: int) -> str:
+    """``"; a 15-joint clip may be 'openni-15' (pass --layout …)"`` naming every layout, sensor
+    layouts included, with that many joints, or ``""``."""
+    names = [n for n in available_layouts() if get_layout(n).num_joints == num_joints]
+    if not names:
+        return ""
+    return (
+        f"; a {num_joints}-joint clip may be {' or '.join(map(repr, names))} "
+        "(pass layout= or --layout)"
+    )
+
+
 def array_to_clip(
     array: np.ndarray,
     *,
@@ -94,6 +106,7 @@ def array_to_clip(
     if v != layout.num_joints:
         raise ClipFormatError(
             f"{source}: found {v} joints, layout {layout.name!r} expects {layout.num_joints}"
+            + _layouts_with(v)
         )
     return Clip(a, layout.name, label=label, fps=fps, source=source)
 

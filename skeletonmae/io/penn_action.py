@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
+from ..extras import require
 from ..labels import load_label_map
 
 __all__ = ["PENN_ACTION_CLASSES", "PennActionLabel", "read_penn_action", "read_penn_action_label"]
@@ -27,12 +28,7 @@ class PennActionLabel(NamedTuple):
 
 
 def _loadmat(path: Path, names: list[str]) -> dict:
-    try:
-        from scipy.io import loadmat
-    except ImportError:
-        raise ImportError(
-            "reading Penn Action .mat files needs scipy: pip install 'skeletonmae[data]'"
-        ) from None
+    loadmat = require("scipy.io", "data", "reading Penn Action .mat files").loadmat
     try:
         return loadmat(str(path), variable_names=names)
     except Exception as e:  # scipy raises several unrelated types for a bad file

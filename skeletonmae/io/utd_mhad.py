@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
+from ..extras import require
 from ..labels import load_label_map
 
 __all__ = ["UTD_MHAD_CLASSES", "parse_utd_mhad_name", "read_utd_mhad"]
@@ -26,12 +27,7 @@ def parse_utd_mhad_name(path: str | Path) -> tuple[int, int, int] | None:
 
 def read_utd_mhad(path: str | Path) -> Clip:
     """One ``*_skeleton.mat`` as a `Clip` in the `utd-mhad` layout (label from the file name)."""
-    try:
-        from scipy.io import loadmat
-    except ImportError:
-        raise ImportError(
-            "reading UTD-MHAD .mat files needs scipy: pip install 'skeletonmae[data]'"
-        ) from None
+    loadmat = require("scipy.io", "data", "reading UTD-MHAD .mat files").loadmat
     path = Path(path)
     try:
         d = loadmat(str(path), variable_names=["d_skel"])

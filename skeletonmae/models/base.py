@@ -472,12 +472,13 @@ class SkeletonModel(nn.Module):
             else:
                 c = load_clip(p, layout=layout)
         given = c.layout
+        converted = isinstance(clip, Clip) and given == self.config.layout  # checked when read
         c = c.confident(CONFIDENCE_THRESHOLD).to_layout(self.config.layout)
-        if upside_down(c.data, self.config.layout):
+        if not converted and upside_down(c.data, self.config.layout):
+            said = (get_layout(given).axes or ("", "undeclared"))[1]
             warnings.warn(
                 f"{c.source or 'clip'}: upside down for this model (its head is below its "
-                f"ankles): its y axis points the other way from layout {given!r}'s "
-                f"(y {(get_layout(given).axes or ('', 'undeclared'))[1]}); negate y, or give "
+                f"ankles), though layout {given!r} says y points {said}; negate y, or give "
                 "the layout whose axes it uses",
                 stacklevel=2,
             )
@@ -494,11 +495,12 @@ class SkeletonModel(nn.Module):
         if not isinstance(clip, Clip) and c.data.shape[-1] == 3 and self.config.coord_channels == 3:
             tracked = c.data[np.abs(c.data).sum(axis=-1) > 0]
             scale = float(np.median(np.abs(tracked))) if tracked.size else 0.0
-            if scale > 20:
+            if scale > 20:  # a person a few metres away: ~1 in metres, ~100 in cm, ~1000 in mm
+                unit, name = ("cm", "centimetres") if scale < 400 else ("mm", "millimetres")
                 warnings.warn(
-                    f"{c.source or 'clip'}: coordinates around {scale:.0f} look like "
-                    "millimetres or centimetres; the model expects metres (pass units='mm' / "
-                    "--units mm)",
+                    f"{c.source or 'clip'}: coordinates around {scale:.0f} look like {name}; "
+                    f"the model expects metres (--units {unit}, or in Python "
+                    f"model.to_clip(path, units={unit!r}) before classifying)",
                     stacklevel=2,
                 )
         return c
