@@ -37,6 +37,7 @@ _EXPORTS = {
     "list_models": "zoo",
     "open_dataset": "datasets",
     "load_model": "models",
+    "create_model": "models",
     "PreprocessConfig": "transforms",
     "preprocess": "transforms",
 }
@@ -62,6 +63,7 @@ __all__ = [
     "SkeletonMAEConfig",
     "SkeletonModel",
     "__version__",
+    "create_model",
     "datasets",
     "get_layout",
     "layout_mapping",
@@ -104,6 +106,7 @@ if TYPE_CHECKING:
         SkeletonMAE,
         SkeletonMAEConfig,
         SkeletonModel,
+        create_model,
         load_model,
     )
     from .transforms import PreprocessConfig, preprocess

@@ -66,9 +66,12 @@ def resolve_pretrained(
     cache_dir: str | os.PathLike | None = None,
     local_files_only: bool | None = None,
     manifest: str | os.PathLike | None = None,
+    token: str | bool | None = None,
+    force_download: bool = False,
 ) -> tuple[Path, Path]:
     """A local directory / ``.safetensors`` file, a Hub repo id, or a zoo name → the paths of
-    its config.json and model.safetensors.
+    its config.json and model.safetensors. ``token`` and ``force_download`` go to the Hub client
+    (a token for private repositories; fetch again even when cached).
 
     For a zoo name ``revision`` may only repeat the manifest's pinned revision (its checksums
     describe those files); load another revision through the repo id, ``org/name@rev``.
@@ -84,7 +87,9 @@ def resolve_pretrained(
         if rev and revision and rev != revision:
             raise ValueError(f"{text!r} names revision {rev!r} but revision={revision!r} was given")
         try:
-            return _download(repo_id, rev or revision, cache_dir, local_files_only)
+            return _download(
+                repo_id, rev or revision, cache_dir, local_files_only, token, force_download
+            )
         except ModelNotFoundError as e:
             if p.parent.is_dir() and p.parent != Path("."):  # `runs/a`: a path, most likely
                 raise ModelNotFoundError(
@@ -100,6 +105,8 @@ def resolve_pretrained(
         revision=revision,
         cache_dir=cache_dir,
         local_files_only=local_files_only,
+        token=token,
+        force_download=force_download,
     )
 
 
@@ -150,6 +157,8 @@ def resolve_entry(
     revision: str | None = None,
     cache_dir: str | os.PathLike | None = None,
     local_files_only: bool | None = None,
+    token: str | bool | None = None,
+    force_download: bool = False,
 ) -> tuple[Path, Path]:
     """The checked files of a zoo entry: bundled in the package, or downloaded from its repo."""
     name, pinned = entry["name"], entry["revision"]
@@ -170,7 +179,11 @@ def resolve_entry(
                 )
             _verify(path, entry, source=f"bundled model {name!r}", delete=False)
     else:
-        paths = list(_download(entry["repo_id"], pinned or None, cache_dir, local_files_only))
+        paths = list(
+            _download(
+                entry["repo_id"], pinned or None, cache_dir, local_files_only, token, force_download
+            )
+        )
         for path in paths:
             _verify(path, entry, source=f"zoo model {name!r} ({entry['repo_id']})", delete=True)
     return paths[0], paths[1]
@@ -198,6 +211,8 @@ def _download(
     revision: str | None,
     cache_dir: str | os.PathLike | None,
     local_files_only: bool | None,
+    token: str | bool | None = None,
+    force_download: bool = False,
 ) -> tuple[Path, Path]:
     """config.json and model.safetensors of a Hub repo, through the Hub cache; the library's
     errors become one-line `ModelNotFoundError` messages."""
@@ -224,6 +239,8 @@ def _download(
                 revision=revision,
                 cache_dir=cache_dir,
                 local_files_only=bool(local_files_only),
+                token=token,
+                force_download=force_download,
                 library_name="skeletonmae",
             )
         except RepositoryNotFoundError:

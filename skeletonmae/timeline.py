@@ -96,7 +96,7 @@ def classify_windows(
     )
     return [
         _entry(a, min(a + w, c.num_frames), c.fps)
-        | {"top": [{"label": label, "score": score} for label, score in tops.get(a, [])]}
+        | {"top": [p.to_dict() for p in tops.get(a, [])]}
         for a in starts
     ]
 
@@ -172,7 +172,7 @@ class ClipStream:
         if self.seen < self.window or (self.seen - self.window) % self.stride:
             return None
         start, data = self.seen - self.window, np.stack(self._frames, axis=1)
-        top: list[tuple[str, float]] = []
+        top: list = []
         if data.any():  # a window with no person has no label
             conf = (
                 np.stack(self._confidence, axis=1) if len(self._confidence) == self.window else None
@@ -180,5 +180,5 @@ class ClipStream:
             clip = Clip(data, self.layout, fps=self.fps, source="stream", confidence=conf)
             top = self.model.classify(clip, top_k=self.top_k)
         return _entry(start, self.seen, self.fps) | {
-            "top": [{"label": label, "score": score} for label, score in top]
+            "top": [p.to_dict() for p in top]
         }

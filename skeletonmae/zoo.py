@@ -11,11 +11,13 @@ temporary one in tests. Bundled weights live in ``weights/<name>/`` beside the m
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,13 +236,31 @@ def load_manifest(manifest: str | os.PathLike | None = None) -> Manifest:
     return Manifest(path, data)
 
 
-def list_models(task: str | None = None, manifest: str | os.PathLike | None = None) -> list[str]:
-    """Names of the zoo's models, in manifest order; ``task`` keeps one kind
-    (``"action-classification"`` or ``"feature-extraction"``)."""
+TASKS = ("action-classification", "feature-extraction")
+
+
+def list_models(
+    pattern: str | None = None,
+    *,
+    task: str | None = None,
+    manifest: str | os.PathLike | None = None,
+) -> list[str]:
+    """Names of the zoo's models, in manifest order, as in timm: ``pattern`` keeps the names it
+    matches (shell wildcards, ``"*nwucla*"``), ``task`` one kind (`TASKS`)."""
+    if pattern in TASKS and task is None:  # the task used to be the first argument
+        warnings.warn(
+            f"list_models({pattern!r}) lists by name pattern now; pass task={pattern!r}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        pattern, task = None, pattern
+    if task is not None and task not in TASKS:
+        raise ValueError(f"unknown task {task!r}{did_you_mean(task, TASKS)} (tasks: {TASKS})")
     return [
         e["name"]
         for e in load_manifest(manifest).data["models"]
-        if task is None or e["task"] == task
+        if (task is None or e["task"] == task)
+        and (pattern is None or fnmatch.fnmatchcase(e["name"], pattern))
     ]
 
 

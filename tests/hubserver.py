@@ -71,6 +71,7 @@ class HubServer:
     def __init__(self) -> None:
         self.repos: dict[str, Repo] = {}
         self.requests: list[tuple[str, str]] = []
+        self.tokens: list[str | None] = []  # each request's Authorization header
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -150,6 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         with self.hub._lock:
             self.hub.requests.append((self.command, unquote(path)))
+            self.hub.tokens.append(self.headers.get("Authorization"))
         return [unquote(p) for p in path.strip("/").split("/")]
 
     def _send(

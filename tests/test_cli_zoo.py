@@ -88,7 +88,7 @@ def test_classify_many_files_and_globs(env):
         rows = [line.split(None, 2) for line in block.splitlines()[1:]]
         expected = model.classify(clip, top_k=2)
         assert [(row[2], float(row[1])) for row in rows] == [
-            (label, round(score, 3)) for label, score in expected
+            (p.label, round(p.score, 3)) for p in expected
         ]
 
 

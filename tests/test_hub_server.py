@@ -163,6 +163,19 @@ def test_repo_ids_load_from_branch_and_commit(site, hub):
     assert ("HEAD", "/org/tiny/resolve/main/config.json") in hub.requests
 
 
+def test_a_token_and_force_download_reach_the_hub(site, hub):
+    script = (
+        "import sys; from skeletonmae import SkeletonMAE; "
+        "SkeletonMAE.from_pretrained('org/tiny', token='secret-token', force_download=True)"
+    )
+    for _ in range(2):
+        p = _run([sys.executable, "-c", script], site["env"])
+        assert p.returncode == 0, p.stderr
+    gets = [path for method, path in hub.requests if method == "GET" and "/resolve/" in path]
+    assert gets.count("/org/tiny/resolve/main/model.safetensors") == 2  # fetched again, cached
+    assert set(hub.tokens) == {"Bearer secret-token"}
+
+
 def test_uncached_offline_fails_at_once_with_a_one_line_reason(site, hub):
     p = _run([*CLI, "classify", str(site["clip"])], site["env"], HF_HUB_OFFLINE="1")
     assert p.returncode == 1 and p.stdout == ""

@@ -33,6 +33,18 @@ def test_the_entry_point_lists_the_zoo() -> None:
     hubconf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hubconf)
     entry_points = [n for n, f in vars(hubconf).items() if callable(f) and not n.startswith("_")]
-    assert entry_points == ["skeletonmae"]
+    assert entry_points == ["skeletonmae", *(n.replace("-", "_") for n in list_models())]
     for name in list_models():
         assert name in hubconf.skeletonmae.__doc__
+        assert getattr(hubconf, name.replace("-", "_")).__doc__.startswith(f"{name}: ")
+
+
+def test_each_zoo_model_has_its_entry_point_with_or_without_weights() -> None:
+    trained = torch.hub.load(str(ROOT), "systema_nwucla_finetune", source="local")
+    fresh = torch.hub.load(str(ROOT), "systema_nwucla_finetune", source="local", pretrained=False)
+    reheaded = torch.hub.load(str(ROOT), "systema_kinect_pretrain", source="local", num_classes=4)
+    ref = SkeletonMAE.from_pretrained("systema-nwucla-finetune")
+    assert torch.equal(trained.head[-1].weight, ref.head[-1].weight)
+    assert fresh.config.to_dict() == ref.config.to_dict()
+    assert not torch.equal(fresh.head[-1].weight, ref.head[-1].weight)
+    assert reheaded.config.num_classes == 4 and reheaded.head[-1].out_features == 4

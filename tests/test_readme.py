@@ -57,7 +57,7 @@ def test_readme_command_line_block_runs(workdir):
 def test_readme_api_block_runs(workdir, capsys):
     exec(compile(_section_block("API", "python"), "README.md", "exec"), {})
     printed = capsys.readouterr().out
-    assert "[('sit down'" in printed and "(128,)" in printed  # top-1 of the README's clip
+    assert "[{'label': 'sit down', 'score': " in printed and "(128,)" in printed  # its top-1
     assert (workdir / "my-model" / "model.safetensors").is_file()
 
 

@@ -110,9 +110,9 @@ def test_a_y_down_clip_is_classified_like_its_upright_twin(default_model):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # converted by its axes: no upside-down warning
         twin = default_model.classify(flipped)
-    assert twin[0][0] == default_model.classify(upright)[0][0] == "sit down"
+    assert twin[0]["label"] == default_model.classify(upright)[0]["label"] == "sit down"
     np.testing.assert_allclose(
-        [s for _, s in twin], [s for _, s in default_model.classify(upright)], atol=1e-5
+        [p.score for p in twin], [p.score for p in default_model.classify(upright)], atol=1e-5
     )
 
 
@@ -157,8 +157,10 @@ def test_windows_and_a_stream_score_exactly_as_each_window_alone(default_model):
         alone = default_model.classify(
             Clip(clip.data[:, e["start"] : e["end"]], "kinect-v1"), top_k=3
         )
-        assert [t["label"] for t in e["top"]] == [label for label, _ in alone]
-        np.testing.assert_allclose([t["score"] for t in e["top"]], [s for _, s in alone], atol=1e-6)
+        assert [(t["label"], t["index"]) for t in e["top"]] == [(p.label, p.index) for p in alone]
+        np.testing.assert_allclose(
+            [t["score"] for t in e["top"]], [p.score for p in alone], atol=1e-6
+        )
     stream = default_model.stream(20, 10, fps=30.0)
     out = [e for frame in clip.data[0] if (e := stream.push(frame)) is not None]
     assert [(e["start"], e["end"]) for e in out] == [(e["start"], e["end"]) for e in timeline]

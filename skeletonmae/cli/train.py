@@ -33,8 +33,10 @@ def resolve_recipe(recipe: str, init: str | None = None, **overrides: object) ->
 
     base = load_recipe(recipe)
     r = base.override(**overrides)
-    if overrides.get("epochs") and overrides.get("warmup_epochs") is None and (
-        r.warmup_epochs >= r.epochs > 0
+    if (
+        overrides.get("epochs")
+        and overrides.get("warmup_epochs") is None
+        and (r.warmup_epochs >= r.epochs > 0)
     ):  # a short run of a long recipe warms up for the same share of it, not forever
         r = r.override(warmup_epochs=max(round(base.warmup_epochs * r.epochs / base.epochs), 0))
     if init is not None:

@@ -40,11 +40,24 @@ def _metric(entry: dict[str, Any]) -> str:
 
 
 @click.command("list")
+@click.argument("pattern", required=False)
 @json_option("the entries")
-def list_models(as_json: bool) -> None:
-    """The model zoo: name, architecture, dataset, metric and size of each checkpoint."""
+def list_models(pattern: str | None, as_json: bool) -> None:
+    """The model zoo: name, architecture, dataset, metric and size of each checkpoint; PATTERN
+    keeps the names it matches ('*nwucla*')."""
+    import fnmatch
+
     zoo = _manifest()
-    entries = list(zoo.entries.values())
+    entries = [
+        e
+        for e in zoo.entries.values()
+        if pattern is None or fnmatch.fnmatchcase(e["name"], pattern)
+    ]
+    if pattern is not None and not entries:
+        raise click.ClickException(
+            f"no zoo model matches {pattern!r} (names: {', '.join(zoo.entries)}; wildcards: "
+            "'*nwucla*')"
+        )
     if as_json:
         click.echo(json.dumps({"default": zoo.default, "models": entries}, indent=2))
         return
@@ -60,7 +73,7 @@ def list_models(as_json: bool) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-    if zoo.default:
+    if any(e["name"] == zoo.default for e in entries):
         click.echo("\n* default model of `skeletonmae classify`")
 
 
@@ -309,7 +322,7 @@ def classify(
                     "results": [
                         {
                             "file": str(f),
-                            "predictions": [{"label": c, "score": s} for c, s in preds],
+                            "predictions": [p.to_dict() for p in preds],
                         }
                         for f, preds in zip(files, results, strict=True)
                     ],
@@ -322,8 +335,8 @@ def classify(
         click.echo(f"model: {name}")
         for f, preds in zip(files, results, strict=True):
             click.echo(f"\n{f}")
-            for rank, (label, score) in enumerate(preds, 1):
-                click.echo(f"  {rank}. {score:6.3f}  {label}")
+            for rank, p in enumerate(preds, 1):
+                click.echo(f"  {rank}. {p.score:6.3f}  {p.label}")
     if failed:
         raise click.ClickException(f"{failed} of {failed + len(files)} clip(s) could not be read")
 

@@ -9,6 +9,7 @@ from .base import (
     architecture_facts,
     build_model,
     config_from_dict,
+    create_model,
     load_model,
 )
 from .ensemble import EnsembleConfig, SkeletonEnsemble
@@ -34,5 +35,6 @@ __all__ = [
     "architecture_facts",
     "build_model",
     "config_from_dict",
+    "create_model",
     "load_model",
 ]

@@ -257,6 +257,25 @@ def load_model(name_or_path: str | os.PathLike, **options: Any) -> SkeletonModel
     return SkeletonModel.from_pretrained(name_or_path, **options)
 
 
+def create_model(
+    name_or_path: str | os.PathLike,
+    pretrained: bool = True,
+    num_classes: int | None = None,
+    class_names: Sequence[str] | None = None,
+    **options: Any,
+) -> SkeletonModel:
+    """timm's ``create_model`` for the zoo: the model ``name_or_path`` holds, with its trained
+    weights or (``pretrained=False``) freshly initialised ones of the same architecture; with
+    ``num_classes``, a new head for that many classes on its encoder (`reset_classifier`),
+    ready to train in your own loop. ``options`` go to `SkeletonModel.from_pretrained`."""
+    model = SkeletonModel.from_pretrained(name_or_path, **options)
+    if not pretrained:
+        model = build_model(model.config)
+    if num_classes is not None:
+        model.reset_classifier(num_classes, class_names)
+    return model
+
+
 def build_model(config: ModelConfig | dict[str, Any]) -> SkeletonModel:
     """A freshly initialised model of the architecture a config (or config dict) names."""
     if not isinstance(config, ModelConfig):
@@ -273,11 +292,66 @@ def architecture_facts(arch: str) -> dict[str, Any]:
     return {"summary": cls.summary, "papers": [p._asdict() for p in cls.papers]}
 
 
-ClipLike = str | os.PathLike | Clip | np.ndarray
+ClipLike = str | os.PathLike | Clip | np.ndarray | torch.Tensor
 UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}  # factor to metres
 # Joints a pose estimator is less sure of than this (MediaPipe's visibility, COCO scores) are
 # given to the models as absent, like joints a sensor lost.
 CONFIDENCE_THRESHOLD = 0.5
+
+
+class Prediction(tuple):
+    """One class of a model's answer, read as ``p["label"]``, ``p["score"]`` (its probability)
+    and ``p["index"]`` (its class index), or as attributes; ``to_dict()`` gives the form the
+    command line prints. Unpacking it as the ``(label, score)`` pair of earlier releases still
+    works for now, with a `DeprecationWarning`."""
+
+    _KEYS = ("label", "score", "index")
+
+    def __new__(cls, label: str, score: float, index: int) -> Prediction:
+        p = super().__new__(cls, (label, score))
+        p.index = index
+        return p
+
+    @property
+    def label(self) -> str:
+        return tuple.__getitem__(self, 0)
+
+    @property
+    def score(self) -> float:
+        return tuple.__getitem__(self, 1)
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            if key not in self._KEYS:
+                raise KeyError(f"a prediction has {', '.join(self._KEYS)}; not {key!r}")
+            return getattr(self, key)
+        _tuple_form_deprecated()
+        return tuple.__getitem__(self, key)
+
+    def __iter__(self):
+        _tuple_form_deprecated()
+        return tuple.__iter__(self)
+
+    def keys(self) -> tuple[str, ...]:
+        return self._KEYS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "score": self.score, "index": self.index}
+
+    def __repr__(self) -> str:
+        return repr(self.to_dict())
+
+    def __reduce__(self):
+        return (Prediction, (self.label, self.score, self.index))
+
+
+def _tuple_form_deprecated() -> None:
+    warnings.warn(
+        "predictions are read as p['label'], p['score'], p['index'] (or p.label …); unpacking "
+        "one as a (label, score) pair will stop working in the next release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
 def _check_finite(values: torch.Tensor, what: str) -> None:
@@ -403,14 +477,21 @@ class SkeletonModel(nn.Module):
         cache_dir: str | os.PathLike | None = None,
         local_files_only: bool | None = None,
         map_location: str | torch.device = "cpu",
+        token: str | bool | None = None,
+        force_download: bool = False,
     ) -> SkeletonModel:
         """Load a zoo model by name, a Hub repo id (``org/name``), or a local directory (a model,
         or a training run with its ``model/``) or ``.safetensors`` file (with its ``config.json``
-        beside it)."""
+        beside it). ``token`` (private repos) and ``force_download`` go to the Hub client."""
         from ..hub import resolve_pretrained
 
         config_path, weights_path = resolve_pretrained(
-            name_or_path, revision=revision, cache_dir=cache_dir, local_files_only=local_files_only
+            name_or_path,
+            revision=revision,
+            cache_dir=cache_dir,
+            local_files_only=local_files_only,
+            token=token,
+            force_download=force_download,
         )
         return cls.from_config_and_weights(config_path, weights_path, map_location=map_location)
 
@@ -447,6 +528,18 @@ class SkeletonModel(nn.Module):
         """A classifier's class names in class-id order (empty for an encoder)."""
         return list(self.config.class_names) or [str(i) for i in range(self.config.num_classes)]
 
+    def reset_classifier(self, num_classes: int, class_names: Sequence[str] | None = None) -> None:
+        """Replace the head by a freshly initialised one for ``num_classes`` classes (0: none,
+        an encoder), keeping the encoder's weights, as timm's ``reset_classifier``."""
+        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 0:
+            raise ValueError(f"num_classes must be an integer >= 0, got {num_classes!r}")
+        if not hasattr(self, "head"):
+            raise ValueError(f"a {self.config.arch} model has no single head to replace")
+        config = replace(self.config, num_classes=num_classes, class_names=list(class_names or []))
+        self.config = config
+        head = type(self)(config).head
+        self.head = None if head is None else head.to(self.device)
+
     @property
     def device(self) -> torch.device:
         return next(self.parameters()).device
@@ -458,6 +551,8 @@ class SkeletonModel(nn.Module):
         ``cm`` or ``mm``) converts 3-D coordinates to metres, what the zoo's models were trained
         on; without it, a 3-D file or array whose scale looks like millimetres or centimetres is
         warned about."""
+        if isinstance(clip, torch.Tensor):  # a tensor is read like the array it holds
+            clip = clip.detach().cpu().numpy()
         if isinstance(clip, Clip):
             c = clip
         elif isinstance(clip, np.ndarray):
@@ -536,6 +631,7 @@ class SkeletonModel(nn.Module):
             raise ValueError("no clips given")
         return torch.from_numpy(np.stack(arrays)).to(self.device)
 
+    @torch.no_grad()
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
         """Class probabilities (N, num_classes) of a (N, C, T, V, M) batch, or of test-time views
         (N, K, C, T, V, M): the softmax averaged over the K views."""
@@ -580,9 +676,9 @@ class SkeletonModel(nn.Module):
         top_k: int = 5,
         layout: str | None = None,
         batch_size: int = 64,
-    ) -> list[list[tuple[str, float]]]:
-        """Top-k (class name, probability) for each clip (`predict_proba` of its test-time
-        views)."""
+    ) -> list[list[Prediction]]:
+        """Top-k `Prediction` (label, score, index) for each clip (`predict_proba` of its
+        test-time views)."""
         if self.config.num_classes == 0:
             raise ValueError(
                 "this model is a pre-trained encoder without a classifier head; "
@@ -599,13 +695,15 @@ class SkeletonModel(nn.Module):
             _check_finite(probs, "class scores")
             top = probs.topk(min(top_k, probs.shape[1]), dim=1)
             for vals, idx in zip(top.values.tolist(), top.indices.tolist(), strict=True):
-                results.append([(names[j], float(v)) for j, v in zip(idx, vals, strict=True)])
+                results.append(
+                    [Prediction(names[j], float(v), j) for j, v in zip(idx, vals, strict=True)]
+                )
         return results
 
     def classify(
         self, clip: ClipLike, *, top_k: int = 5, layout: str | None = None
-    ) -> list[tuple[str, float]]:
-        """Top-k (class name, probability) for one clip."""
+    ) -> list[Prediction]:
+        """Top-k `Prediction` (label, score, index) for one clip."""
         return self.classify_batch([clip], top_k=top_k, layout=layout)[0]
 
     def stream(self, window: int | str, stride: int | str | None = None, **options: Any):

@@ -10,6 +10,8 @@ streams as channels and the ensemble's own test-time views.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,13 +96,17 @@ class SkeletonEnsemble(SkeletonModel):
     @classmethod
     def from_members(
         cls,
-        models: list[SkeletonModel],
+        models: Sequence[SkeletonModel | str | os.PathLike],
         *,
         weights: list[float] | None = None,
         test_views: list[list[float]] | None = None,
     ) -> SkeletonEnsemble:
-        """An ensemble holding copies of ``models``' weights; ``test_views`` default to the first
+        """An ensemble holding copies of ``models``' weights (models, or zoo names, Hub ids and
+        directories to load, as on the command line); ``test_views`` default to the first
         member's."""
+        models = [
+            m if isinstance(m, SkeletonModel) else SkeletonModel.from_pretrained(m) for m in models
+        ]
         if len(models) < 2:
             raise ValueError("an ensemble needs at least two models")
         first = models[0].config
