@@ -95,8 +95,7 @@ def classify_windows(
         )
     )
     return [
-        _entry(a, min(a + w, c.num_frames), c.fps)
-        | {"top": [p.to_dict() for p in tops.get(a, [])]}
+        _entry(a, min(a + w, c.num_frames), c.fps) | {"top": [p.to_dict() for p in tops.get(a, [])]}
         for a in starts
     ]
 
@@ -179,6 +178,4 @@ class ClipStream:
             )
             clip = Clip(data, self.layout, fps=self.fps, source="stream", confidence=conf)
             top = self.model.classify(clip, top_k=self.top_k)
-        return _entry(start, self.seen, self.fps) | {
-            "top": [p.to_dict() for p in top]
-        }
+        return _entry(start, self.seen, self.fps) | {"top": [p.to_dict() for p in top]}
