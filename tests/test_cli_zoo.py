@@ -105,6 +105,12 @@ def test_skip_errors_processes_the_good_clips_and_fails(env):
     assert r.exit_code == 1 and np.load(out).shape[0] == 1
     r = run("classify", c0, bad, "--top-k", "1")
     assert r.exit_code == 1 and str(c0) not in r.stdout  # without the flag: nothing printed
+    r = run("classify", c0, bad, c1, "--skip-errors", "--json", "-k", "1")
+    results = json.loads(r.stdout)["results"]  # every file, in order, the bad one with its error
+    assert [x["file"] for x in results] == [str(c0), str(bad), str(c1)]
+    assert "predictions" in results[0] and "predictions" in results[2]
+    assert "error" in results[1] and "bad.npy" in results[1]["error"]
+    assert results[0]["predictions"][0].keys() == {"label", "score", "index"}
 
 
 def test_classify_json(env):
@@ -278,3 +284,44 @@ def test_a_2d_clip_on_a_3d_model_is_one_clear_line(env):
     path = env["tmp"] / "coco.npy"
     np.save(path, np.random.default_rng(0).normal(size=(20, 17, 2)).astype(np.float32))
     assert_user_error(run("classify", path, "--layout", "coco-17"), "2-D joints", "3-D")
+
+
+def test_recipes_and_layouts_are_listed():
+    from skeletonmae.engine.recipe import available_recipes
+    from skeletonmae.layouts import available_layouts
+
+    r = run("recipes")
+    assert r.exit_code == 0
+    names = [line.split()[0] for line in r.stdout.splitlines()[1:]]
+    assert names == available_recipes()
+    r = run("layouts")
+    rows = {line.split()[0]: line for line in r.stdout.splitlines()[1:]}
+    assert set(available_layouts()) <= set(rows)
+    assert "left, up, away" in rows["kinect-v1"] and "utkinect" in rows["kinect-v1"]
+    assert "right, down" in rows["penn-action"] and " px" in rows["penn-action"]
+    assert json.loads(run("layouts", "--json").stdout)[0]["name"] == sorted(available_layouts())[0]
+
+
+def test_info_describes_a_model_directory_or_a_run(tmp_path):
+    folder = tiny_model().save_pretrained(tmp_path / "run" / "model")
+    (tmp_path / "run" / "results.json").write_text(
+        json.dumps(
+            {
+                "dataset": "folder",
+                "train_split": "train",
+                "eval_split": "test",
+                "top1": 61.5,
+                "stage": "finetune",
+                "recipe": "r",
+                "command": "skeletonmae finetune r --data-root d",
+            }
+        )
+    )
+    for where in (tmp_path / "run", folder):
+        r = run("info", where)
+        assert r.exit_code == 0, r.output
+        assert "architecture: skeletonmae-transformer" in r.stdout
+    assert "top1 = 61.5 on test" in run("info", tmp_path / "run").stdout
+    (tmp_path / "empty").mkdir()
+    r = run("info", tmp_path / "empty")
+    assert r.exit_code == 1 and "not a model directory or training run" in r.stderr

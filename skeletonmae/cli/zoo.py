@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import json
+import textwrap
 import warnings
 from pathlib import Path
 from typing import Any
@@ -70,19 +71,71 @@ def list_models(pattern: str | None, as_json: bool) -> None:
         size = sum(f["size"] for f in e["files"].values())
         dataset = f"{e['dataset']} {e['protocol']}".strip() or "-"
         rows.append((e["name"] + flag, e["architecture"], dataset, _metric(e), _size(size)))
+    _print_rows(rows)
+    if any(e["name"] == zoo.default for e in entries):
+        click.echo("\n* default model of `skeletonmae classify`")
+
+
+@click.command("recipes")
+@json_option("the recipes")
+def list_recipes(as_json: bool) -> None:
+    """The shipped training recipes: name, stage, dataset, epochs and what each trains."""
+    from ..engine.recipe import available_recipes, load_recipe
+
+    recipes = [load_recipe(n) for n in available_recipes()]
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in recipes], indent=2))
+        return
+    rows = [("name", "stage", "dataset", "epochs", "description")]
+    for r in recipes:
+        about = textwrap.shorten(r.description, 72, placeholder=" …")
+        rows.append((r.name, r.stage, r.dataset, str(r.epochs), about))
+    _print_rows(rows)
+
+
+@click.command("layouts")
+@json_option("the layouts")
+def list_layouts(as_json: bool) -> None:
+    """The skeleton layouts clips can be in: joints, coordinate frame, units and aliases."""
+    from ..layouts import _ALIASES, available_layouts, get_layout
+
+    layouts = [get_layout(n) for n in available_layouts()]
+    if as_json:
+        click.echo(json.dumps([lay.to_dict() for lay in layouts], indent=2))
+        return
+    rows = [("name", "joints", "axes (x, y, z)", "units", "aliases")]
+    for lay in layouts:
+        aliases = ", ".join(a for a, n in sorted(_ALIASES.items()) if n == lay.name)
+        axes = ", ".join(lay.axes) or "-"
+        rows.append((lay.name, str(lay.num_joints), axes, lay.units or "-", aliases or "-"))
+    _print_rows(rows)
+
+
+def _print_rows(rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-    if any(e["name"] == zoo.default for e in entries):
-        click.echo("\n* default model of `skeletonmae classify`")
 
 
 @click.command("info")
 @click.argument("name")
 @json_option("the manifest entry")
 def info(name: str, as_json: bool) -> None:
-    """The manifest entry of zoo model NAME."""
-    e = _manifest().get(name)
+    """The manifest entry of zoo model NAME, or what a model directory or training run (its
+    config, weights and results) would be as one."""
+    if Path(name).is_dir():
+        from ..models import architecture_facts
+        from ..zoo import make_entry
+
+        try:
+            e = make_entry(Path(name).resolve().name, name, describe=architecture_facts)
+        except FileNotFoundError:
+            raise click.ClickException(
+                f"{name}: not a model directory or training run (no config.json and "
+                "model.safetensors, nor model/ with them)"
+            ) from None
+    else:
+        e = _manifest().get(name)
     if as_json:
         click.echo(json.dumps(e, indent=2))
         return
@@ -167,12 +220,13 @@ def _clips(
     *,
     skip_errors: bool = False,
     units: str | None = None,
-) -> tuple[list, list[Path]]:
+) -> tuple[list, list[Path], dict[Path, str]]:
     """Read every clip first, so that a bad file stops the command before any output; with
-    ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files)."""
+    ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files,
+    each left-out file's error)."""
     from ..pose import is_media
 
-    clips, kept, said = [], [], set()
+    clips, kept, said, errors = [], [], set(), {}
     for f in files:
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -196,9 +250,15 @@ def _clips(
             if not skip_errors:
                 raise click.ClickException(msg) from None
             click.echo(f"Error: {msg}", err=True)
+            errors[f] = msg
     if not clips:
         raise click.ClickException("no clip could be read")
-    return clips, kept
+    return clips, kept, errors
+
+
+def _json_results(files: list[Path], done: dict[Path, dict], errors: dict[Path, str]) -> list:
+    """One JSON result per file in argument order: what was computed, or the file's error."""
+    return [{"file": str(f), **(done[f] if f in done else {"error": errors[f]})} for f in files]
 
 
 _skip_errors_option = click.option(
@@ -288,9 +348,8 @@ def classify(
         )
     if stride is not None and window is None:
         raise click.UsageError("--stride needs --window")
-    clips, good = _clips(net, files, layout, skip_errors=skip_errors, units=units)
-    failed = len(files) - len(good)
-    files = good
+    clips, good, errors = _clips(net, files, layout, skip_errors=skip_errors, units=units)
+    failed, given, files = len(errors), files, good
     if window is not None:
         from ..timeline import classify_windows
 
@@ -299,9 +358,8 @@ def classify(
             for c in clips
         ]
         if as_json:
-            results = [
-                {"file": str(f), "timeline": t} for f, t in zip(files, timelines, strict=True)
-            ]
+            done = {f: {"timeline": t} for f, t in zip(files, timelines, strict=True)}
+            results = _json_results(given, done, errors)
             click.echo(json.dumps({"model": name, "results": results}, indent=2, allow_nan=False))
         else:
             click.echo(f"model: {name}")
@@ -315,22 +373,12 @@ def classify(
         return
     results = net.classify_batch(clips, top_k=top_k, batch_size=batch_size)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "model": name,
-                    "results": [
-                        {
-                            "file": str(f),
-                            "predictions": [p.to_dict() for p in preds],
-                        }
-                        for f, preds in zip(files, results, strict=True)
-                    ],
-                },
-                indent=2,
-                allow_nan=False,
-            )
-        )
+        done = {
+            f: {"predictions": [p.to_dict() for p in preds]}
+            for f, preds in zip(files, results, strict=True)
+        }
+        results = _json_results(given, done, errors)
+        click.echo(json.dumps({"model": name, "results": results}, indent=2, allow_nan=False))
     else:
         click.echo(f"model: {name}")
         for f, preds in zip(files, results, strict=True):
@@ -392,8 +440,8 @@ def extract(
         raise click.UsageError("--stride needs --window")
     files = _expand(paths)
     net, name = _load(model, encoder=True)
-    clips, good = _clips(net, files, layout, skip_errors=skip_errors, units=units)
-    failed, files = len(files) - len(good), good
+    clips, good, errors = _clips(net, files, layout, skip_errors=skip_errors, units=units)
+    failed, files = len(errors), good
     stems = [f.stem for f in files]
     dupes = sorted({s for s in stems if stems.count(s) > 1})
     if output.suffix == ".npz" and dupes:
@@ -547,4 +595,4 @@ def register(
     )
 
 
-COMMANDS = [list_models, info, classify, extract, push, register]
+COMMANDS = [list_models, list_recipes, list_layouts, info, classify, extract, push, register]
