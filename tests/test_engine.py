@@ -144,6 +144,13 @@ def test_pretrain_probe_finetune_evaluate(tmp_path, data):
     for target in (runs / "ft", runs / "ft" / "model"):  # a run directory or its model
         ev = cli("evaluate", str(target), "--data-root", str(data), "--json")
         assert json.loads(ev.stdout)["top1"] == results["top1"]
+    out = tmp_path / "predictions.json"
+    ev = cli("evaluate", str(runs / "ft"), "--data-root", str(data), "--out", str(out))
+    assert f"top1={results['top1']:.2f}" in ev.stdout and "confusion (rows: true class" in ev.stdout
+    clips = json.loads(out.read_text())["clips"]
+    assert len(clips) == results["num_clips"] and {"file", "true", "predicted"} <= clips[0].keys()
+    hits = sum(c["true"] == c["predicted"] for c in clips)
+    assert round(100 * hits / len(clips), 2) == results["top1"]
     model = SkeletonMAE.from_pretrained(runs / "ft" / "model")
     assert model.class_names == ["left_wave", "right_wave", "still"]
 

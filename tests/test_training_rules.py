@@ -185,6 +185,18 @@ def test_top_k_counts_a_label_among_the_k_highest_scores():
     assert topk_accuracy(scores, torch.tensor([-1, -1, -1, -1]), 5) == 0.0
 
 
+def test_confusion_and_mean_class_accuracy_on_a_hand_computed_example():
+    from skeletonmae.engine.trainer import confusion_matrix, mean_class_accuracy
+
+    scores = torch.tensor(
+        [[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.5, 0.4, 0.1]]
+    )
+    labels = torch.tensor([0, 1, 1, 2, -1])  # the last clip has no label
+    confusion = confusion_matrix(scores, labels, 3)
+    assert confusion.tolist() == [[1, 0, 0], [1, 1, 0], [0, 0, 1]]
+    assert mean_class_accuracy(confusion) == round(100 * (1 + 0.5 + 1) / 3, 2)  # 83.33, top-1 75
+
+
 def test_evaluate_refuses_an_encoder_on_a_dataset_it_could_read(tmp_path, data):
     r = recipe(tmp_path, "pre", "pretrain", epochs=1)
     cli(

@@ -156,6 +156,11 @@ def _stage_command(stage: str) -> click.Command:
 @click.option("--dataset", help="Dataset name [default: the model's manifest entry or run recipe].")
 @click.option("--split", help="Split to evaluate [default: the model's evaluation split].")
 @click.option("--batch-size", type=int, default=64, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each clip's prediction here (JSON: file, true, predicted, scores).",
+)
 @threads_option
 @json_option("the result")
 def evaluate(
@@ -164,11 +169,12 @@ def evaluate(
     dataset: str | None,
     split: str | None,
     batch_size: int,
+    out: Path | None,
     threads: int | None,
     as_json: bool,
 ) -> None:
-    """Top-1 / top-5 of classifier MODEL (zoo name, Hub id, model directory or training run
-    directory) on a dataset split."""
+    """Top-1 / top-5 and mean per-class accuracy of classifier MODEL (zoo name, Hub id, model
+    directory or training run directory) on a dataset split, with its confusion matrix."""
     from ..datasets import open_dataset
     from ..engine import evaluate_model
     from ..models import SkeletonModel
@@ -191,15 +197,30 @@ def evaluate(
         "model": model,
         "dataset": dataset,
         "split": split,
-        **evaluate_model(m, clips, batch_size=batch_size),
+        **evaluate_model(m, clips, batch_size=batch_size, details=True),
     }
+    predictions = res.pop("predictions")
+    if out is not None:
+        from ..fileio import write_json_atomic
+
+        names = m.class_names
+        for p in predictions:
+            p["true_label"] = names[p["true"]] if p["true"] >= 0 else None
+            p["predicted_label"] = names[p["predicted"]]
+        write_json_atomic(out, {"model": model, "class_names": names, "clips": predictions})
     if as_json:
         click.echo(json.dumps(res, allow_nan=False))
-    else:
-        click.echo(
-            f"{model} on {dataset} {split}: top1={res['top1']:.2f} top5={res['top5']:.2f} "
-            f"({res['num_clips']} clips)"
-        )
+        return
+    click.echo(
+        f"{model} on {dataset} {split}: top1={res['top1']:.2f} top5={res['top5']:.2f} "
+        f"mean class accuracy={res['mean_class_accuracy']:.2f} ({res['num_clips']} clips)"
+    )
+    click.echo("\nconfusion (rows: true class, columns: predicted, in class order):")
+    names = m.class_names
+    width = max(len(n) for n in names)
+    click.echo(" " * (width + 4) + " ".join(f"{i:>4}" for i in range(len(names))))
+    for i, (n, row) in enumerate(zip(names, res["confusion"], strict=True)):
+        click.echo(f"{n:>{width}} {i:>2} " + " ".join(f"{v:>4}" for v in row))
 
 
 def _recorded_splits(model: str) -> dict[str, str | None]:

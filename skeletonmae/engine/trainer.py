@@ -37,7 +37,15 @@ from .optim import build_optimizer, lr_at, set_lr
 from .probe import cached_features, fit_probe
 from .recipe import Recipe
 
-__all__ = ["evaluate_model", "load_encoder", "predict_clips", "run", "topk_accuracy"]
+__all__ = [
+    "confusion_matrix",
+    "evaluate_model",
+    "load_encoder",
+    "mean_class_accuracy",
+    "predict_clips",
+    "run",
+    "topk_accuracy",
+]
 
 
 @dataclass
@@ -142,16 +150,47 @@ def predict_clips(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 
 
 
 def evaluate_model(
-    model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64
-) -> dict[str, float]:
-    """Top-1 / top-5 accuracy (%) of `predict_clips` against the clips' labels."""
+    model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64, details: bool = False
+) -> dict[str, Any]:
+    """Top-1 / top-5 accuracy (%) of `predict_clips` against the clips' labels; with
+    ``details`` also the mean per-class accuracy, the confusion matrix (rows: true class,
+    columns: predicted) and each clip's ``predictions`` (source, true, predicted, scores)."""
     probs = predict_clips(model, clips, batch_size=batch_size)
     y = torch.tensor([-1 if c.label is None else c.label for c in clips])
-    return {
+    result: dict[str, Any] = {
         "top1": topk_accuracy(probs, y, 1),
         "top5": topk_accuracy(probs, y, 5),
         "num_clips": len(clips),
     }
+    if details:
+        confusion = confusion_matrix(probs, y, probs.shape[1])
+        result["mean_class_accuracy"] = mean_class_accuracy(confusion)
+        result["confusion"] = confusion.tolist()
+        result["predictions"] = [
+            {
+                "file": c.source,
+                "true": int(t),
+                "predicted": int(row.argmax()),
+                "scores": [round(float(v), 6) for v in row],
+            }
+            for c, t, row in zip(clips, y.tolist(), probs, strict=True)
+        ]
+    return result
+
+
+def confusion_matrix(scores: torch.Tensor, labels: torch.Tensor, num_classes: int) -> np.ndarray:
+    """(classes, classes) counts of clips by true class (rows) and top-1 class (columns);
+    label −1 is left out."""
+    keep = labels >= 0
+    pairs = labels[keep] * num_classes + scores[keep].argmax(1)
+    return torch.bincount(pairs, minlength=num_classes**2).view(num_classes, num_classes).numpy()
+
+
+def mean_class_accuracy(confusion: np.ndarray) -> float:
+    """Mean over the classes present of each one's top-1 accuracy (%, 2 decimals)."""
+    totals = confusion.sum(1)
+    present = totals > 0
+    return round(100.0 * float((confusion.diagonal()[present] / totals[present]).mean()), 2)
 
 
 def topk_accuracy(scores: torch.Tensor, labels: torch.Tensor, k: int) -> float:
