@@ -10,6 +10,7 @@ the caller to run each view through the graph and average the softmax, as `predi
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import warnings
@@ -61,10 +62,27 @@ def export_onnx(model: SkeletonModel, path: str | os.PathLike) -> Path:
         finally:
             quiet.setLevel(level)
         program.save(tmp)
+        onnx = require("onnx", "onnx", "ONNX export")
+        proto = onnx.load(tmp)
+        onnx.helper.set_model_props(proto, onnx_metadata(model))
+        onnx.save(proto, tmp)
 
     path = Path(path)
     atomic_write(path, write, suffix=".onnx")
     return path
+
+
+def onnx_metadata(model: SkeletonModel) -> dict[str, str]:
+    """What an ONNX file needs beside the graph to be used alone (its ``metadata_props``):
+    class names, layout and the preprocessing block, as JSON strings."""
+    c = model.config
+    return {
+        "skeletonmae_arch": c.arch,
+        "layout": c.layout,
+        "class_names": json.dumps(model.class_names if c.num_classes else []),
+        "preprocess": json.dumps(c.preprocess.to_dict()),
+        "input": "x: (N, C, T, V, M) preprocessed clips (see preprocess)",
+    }
 
 
 def check_onnx(model: SkeletonModel, path: str | os.PathLike, batch: int = 3) -> float:

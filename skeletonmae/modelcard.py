@@ -50,7 +50,11 @@ def card_data(entry: dict[str, Any]):
         )
         for m in entry["metrics"]
     ]
-    extra = {"license_name": "research-only"} if entry["license"] == "other" else {}
+    extra = (  # the weights' terms are the card's own "Terms of use" section
+        {"license_name": "research-only", "license_link": "README.md#terms-of-use"}
+        if entry["license"] == "other"
+        else {}
+    )
     tags = [
         "skeletonmae",
         TASK[0],
@@ -65,6 +69,10 @@ def card_data(entry: dict[str, Any]):
     return ModelCardData(
         license=entry["license"],
         library_name="skeletonmae",
+        # skeleton sequences are what a video becomes; the Hub has no skeleton pipeline of its own
+        pipeline_tag="video-classification"
+        if entry["task"] == "action-classification"
+        else "feature-extraction",
         tags=tags,
         datasets=[entry["dataset"]] if entry["dataset"] else None,
         metrics=sorted({METRICS.get(m["name"], (m["name"],))[0] for m in entry["metrics"]}) or None,

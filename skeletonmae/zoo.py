@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fileio import atomic_write, write_json_atomic
+from .fileio import atomic_write, write_json_atomic, write_text_atomic
 from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, count_parameters
 from .names import did_you_mean
 
@@ -447,10 +447,21 @@ def register(
         for f in MODEL_FILES:
             src = _model_dir(Path(source)) / f
             atomic_write(target / f, lambda p, src=src: shutil.copyfile(src, p))
+        _write_card(target, entry)
     elif target.is_dir():
         shutil.rmtree(target)
     save_manifest(data, zoo.path)
     return entry
+
+
+CARD_NAME = "README.md"
+
+
+def _write_card(folder: Path, entry: dict[str, Any]) -> None:
+    """A bundled model's card beside its weights, as its Hub repo would carry it."""
+    from .modelcard import render_model_card
+
+    write_text_atomic(folder / CARD_NAME, render_model_card(entry))
 
 
 def set_revision(
@@ -464,6 +475,8 @@ def set_revision(
     entry = next(e for e in data["models"] if e["name"] == name)
     entry.update(repo_id=repo_id, revision=revision)
     save_manifest(data, zoo.path)
+    if entry["bundled"]:
+        _write_card(zoo.weights_dir(name), entry)
     return entry
 
 

@@ -3,6 +3,7 @@ for System A and System B classifiers and for an encoder."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -50,6 +51,12 @@ def test_onnx_outputs_equal_pytorch(tmp_path, make) -> None:
     (got,) = session.run(None, {"x": x.numpy()})
     with torch.no_grad():
         torch.testing.assert_close(torch.from_numpy(got), model(x), rtol=1e-4, atol=1e-4)
+    # what a user of the file alone needs: class names, layout, preprocessing
+    meta = session.get_modelmeta().custom_metadata_map
+    names = model.class_names if model.config.num_classes else []
+    assert json.loads(meta["class_names"]) == names
+    assert meta["layout"] == model.config.layout
+    assert json.loads(meta["preprocess"]) == model.config.preprocess.to_dict()
 
 
 @pytest.mark.slow  # a fresh process that imports torch and the exporter

@@ -426,3 +426,15 @@ def test_bundled_weights_stay_within_55_mb():
         f["size"] for e in PACKAGE.data["models"] if e["bundled"] for f in e["files"].values()
     )
     assert total <= 55_000_000, f"bundled weights hold {total / 1e6:.1f} MB"
+
+
+def test_each_bundled_model_ships_its_card_as_generated_from_the_manifest():
+    from skeletonmae.modelcard import render_model_card
+
+    manifest = zoo.load_manifest()
+    bundled = [e for e in manifest.entries.values() if e["bundled"]]
+    assert bundled
+    for e in bundled:
+        card = (manifest.weights_dir(e["name"]) / "README.md").read_text()
+        assert card == render_model_card(e), f"{e['name']}: re-generate its card"
+        assert "pipeline_tag: " in card and "license_link: " in card
