@@ -486,6 +486,12 @@ TRAINING = [
     Case("a device PyTorch does not know", train("--device", "banana"), "unknown device 'banana'"),
     Case("a GPU this machine lacks", train("--device", "cuda:99"), "device 'cuda:99': this "),
     Case(
+        "classify on a device PyTorch does not know",
+        lambda t: ["classify", _good(t), "--device", "banana"],
+        "unknown device 'banana'",
+    ),
+    Case("zero threads", lambda t: ["classify", _good(t), "--threads", "0"], "--threads", code=2),
+    Case(
         "data root that does not exist",
         lambda t: ["pretrain", _recipe(t), "--data-root", t / "nothing"],
         "nothing",

@@ -6,9 +6,19 @@ from pathlib import Path
 
 import click
 
-__all__ = ["data_root_option", "json_option", "output_option", "set_threads", "threads_option"]
+__all__ = [
+    "data_root_option",
+    "device_option",
+    "json_option",
+    "output_option",
+    "set_threads",
+    "threads_option",
+]
 
-threads_option = click.option("--threads", type=int, help="CPU threads for PyTorch.")
+threads_option = click.option(
+    "--threads", type=click.IntRange(min=1), help="CPU threads for PyTorch."
+)
+device_option = click.option("--device", help="cpu, cuda, cuda:1… [default: cuda if available].")
 
 
 def set_threads(n: int | None) -> None:

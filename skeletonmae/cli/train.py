@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import data_root_option, json_option, output_option, set_threads, threads_option
+from .options import (
+    data_root_option,
+    device_option,
+    json_option,
+    output_option,
+    set_threads,
+    threads_option,
+)
 
 if TYPE_CHECKING:
     from ..engine.recipe import Recipe
@@ -97,7 +104,7 @@ def _stage_command(stage: str) -> click.Command:
     @click.option(
         "--overwrite", is_flag=True, help="Start again in an --output that already holds a run."
     )
-    @click.option("--device", help="cpu, cuda, cuda:1… [default: cuda if available].")
+    @device_option
     @threads_option
     @click.option("--progress/--no-progress", default=True, help="Show a progress bar per epoch.")
     def command(
@@ -161,6 +168,7 @@ def _stage_command(stage: str) -> click.Command:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write each clip's prediction here (JSON: file, true, predicted, scores).",
 )
+@device_option
 @threads_option
 @json_option("the result")
 def evaluate(
@@ -170,16 +178,21 @@ def evaluate(
     split: str | None,
     batch_size: int,
     out: Path | None,
+    device: str | None,
     threads: int | None,
     as_json: bool,
 ) -> None:
     """Top-1 / top-5 and mean per-class accuracy of classifier MODEL (zoo name, Hub id, model
     directory or training run directory) on a dataset split, with its confusion matrix."""
+    import torch
+
     from ..datasets import open_dataset
     from ..engine import evaluate_model
+    from ..engine.trainer import resolve_device
     from ..models import SkeletonModel
 
     set_threads(threads)
+    where = resolve_device(device)
     recorded = _recorded_splits(model)
     dataset, split = dataset or recorded["dataset"], split or recorded["eval_split"]
     if not dataset or not split:
@@ -187,7 +200,7 @@ def evaluate(
             f"cannot tell which dataset/split {model!r} is evaluated on; pass --dataset and --split"
         )
     try:
-        m = SkeletonModel.from_pretrained(model)
+        m = SkeletonModel.from_pretrained(model).to(where)
         clips, _ = open_dataset(dataset, data_root).load_split(split)
     except (FileNotFoundError, KeyError, ValueError) as e:
         raise click.ClickException(str(e)) from None
@@ -198,6 +211,8 @@ def evaluate(
         "dataset": dataset,
         "split": split,
         **evaluate_model(m, clips, batch_size=batch_size, details=True),
+        "threads": torch.get_num_threads(),
+        "device": str(where),
     }
     predictions = res.pop("predictions")
     if out is not None:
@@ -261,6 +276,7 @@ def _recorded_splits(model: str) -> dict[str, str | None]:
 )
 @click.option("--dataset", help="Dataset name [default: the first member's].")
 @click.option("--split", help="Split to evaluate [default: the first member's evaluation split].")
+@device_option
 @threads_option
 def ensemble(
     models: tuple[str, ...],
@@ -270,14 +286,19 @@ def ensemble(
     data_root: Path | None,
     dataset: str | None,
     split: str | None,
+    device: str | None,
     threads: int | None,
 ) -> None:
     """Combine classifiers MODELS (zoo names, model or run directories) into one model that
     averages their softmax; each member reads its own input streams from one shared batch."""
+    import torch
+
+    from ..engine.trainer import resolve_device
     from ..fileio import write_json_atomic
     from ..models import SkeletonEnsemble, SkeletonModel
 
     set_threads(threads)
+    where = resolve_device(device)
     try:
         w = [float(v) for v in weights.split(",")] if weights else None
         views = json.loads(test_views) if test_views else None
@@ -293,6 +314,8 @@ def ensemble(
         "members": list(models),
         "dataset": dataset or recorded["dataset"],
         "eval_split": split or recorded["eval_split"],
+        "threads": torch.get_num_threads(),
+        "device": str(where),
         "command": "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     }
     line = f"wrote an ensemble of {len(models)} -> {output / 'model'}"
@@ -305,7 +328,7 @@ def ensemble(
         if recorded["train_split"]:
             results["train_split"] = recorded["train_split"]
         clips, _ = open_dataset(results["dataset"], data_root).load_split(results["eval_split"])
-        results.update(evaluate_model(net, clips))
+        results.update(evaluate_model(net.to(where), clips))
         line += f"; {results['dataset']} {results['eval_split']}: top1={results['top1']:.2f}"
     write_json_atomic(output / "results.json", results)
     click.echo(line)

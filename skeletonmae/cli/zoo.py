@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from .options import json_option, output_option
+from .options import device_option, json_option, output_option, set_threads, threads_option
 
 __all__ = ["COMMANDS"]
 
@@ -198,10 +198,13 @@ def _expand(patterns: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def _load(model: str | None, *, encoder: bool = False):
-    """The model to run and the name it goes by: ``model``, else the manifest's default (its
-    default encoder when ``encoder``)."""
+def _load(model: str | None, *, encoder: bool = False, device: str | None = None):
+    """The model to run, on ``device`` (default: a GPU when there is one), and the name it goes
+    by: ``model``, else the manifest's default (its default encoder when ``encoder``)."""
+    from ..engine.trainer import resolve_device
     from ..models import SkeletonModel
+
+    where = resolve_device(device)  # a device this machine lacks: one line, before any loading
 
     if model is None:
         model = _manifest().default_encoder if encoder else _manifest().default
@@ -210,7 +213,7 @@ def _load(model: str | None, *, encoder: bool = False):
                 "the zoo manifest has no default model yet; pass --model NAME_OR_PATH "
                 "(`skeletonmae list` shows the zoo)"
             )
-    return SkeletonModel.from_pretrained(model), model
+    return SkeletonModel.from_pretrained(model).to(where), model
 
 
 def _clips(
@@ -326,6 +329,8 @@ _layout_option = click.option(
 @_units_option
 @_window_option
 @_stride_option
+@device_option
+@threads_option
 def classify(
     paths: tuple[str, ...],
     model: str | None,
@@ -337,11 +342,14 @@ def classify(
     units: str | None,
     window: str | None,
     stride: str | None,
+    device: str | None,
+    threads: int | None,
 ) -> None:
     """Top-k actions of each clip in PATHS (files or globs: .npy, .npz, NW-UCLA .json, ...;
     videos and images with the video extra); with --window, a timeline per clip."""
+    set_threads(threads)
     files = _expand(paths)
-    net, name = _load(model)
+    net, name = _load(model, device=device)
     if net.config.num_classes == 0:
         raise click.ClickException(
             f"{name!r} is a pre-trained encoder without a classifier; use `skeletonmae extract`"
@@ -414,6 +422,8 @@ def classify(
 )
 @_window_option
 @_stride_option
+@device_option
+@threads_option
 def extract(
     paths: tuple[str, ...],
     output: Path,
@@ -425,6 +435,8 @@ def extract(
     pooling: str | None,
     window: str | None,
     stride: str | None,
+    device: str | None,
+    threads: int | None,
 ) -> None:
     """Feature vectors of the clips in PATHS (files or globs), saved to OUT.npz / OUT.npy; with
     --window, one per window (OUT.npz: STEM → (N, F), STEM_windows → (N, 2) start/end frames)."""
@@ -438,8 +450,9 @@ def extract(
         raise click.UsageError("--window writes one array per clip: the output must be a .npz")
     if stride is not None and window is None:
         raise click.UsageError("--stride needs --window")
+    set_threads(threads)
     files = _expand(paths)
-    net, name = _load(model, encoder=True)
+    net, name = _load(model, encoder=True, device=device)
     clips, good, errors = _clips(net, files, layout, skip_errors=skip_errors, units=units)
     failed, files = len(errors), good
     stems = [f.stem for f in files]

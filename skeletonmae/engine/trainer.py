@@ -311,6 +311,8 @@ def run(
     if eval_clips and recipe.stage != "pretrain" and dd.main:
         results.update(eval_split=recipe.eval_split, **evaluate_model(model, eval_clips))
     results["wall_time_s"] = round(time.time() - start, 1)
+    results["threads"] = torch.get_num_threads()  # what bit-for-bit reproduction depends on
+    results["device"] = str(dev)
     results["command"] = command
     if dd.main:
         model.save_pretrained(output / "model")
