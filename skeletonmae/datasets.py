@@ -28,6 +28,7 @@ from .io.utd_mhad import UTD_MHAD_CLASSES, parse_utd_mhad_name
 from .labels import load_label_map
 from .layouts import Layout, get_layout, load_layout, map_joints
 from .names import did_you_mean
+from .progress import progress
 from .transforms import virtual_camera
 
 __all__ = [
@@ -102,7 +103,7 @@ class DatasetIndex:
     def load_split(self, name: str, *, warn: bool = True) -> tuple[list[Clip], list[str]]:
         """Read every clip of a split; unreadable ones are returned as messages and warned about."""
         clips, skipped = [], []
-        for s in self.split(name):
+        for s in progress(self.split(name), f"reading {self.name} {name}"):
             try:
                 clips.append(self.load(s))
             except ClipFormatError as e:

@@ -57,3 +57,25 @@ def test_an_unknown_pooling_of_an_encoder_is_refused(tmp_path):
     model = tiny_model(num_classes=0)
     with pytest.raises(ValueError, match="unknown pooling 'banana'"):
         model.extract_features(random_clip(tmp_path / "c.npy"), pooling="banana")
+
+
+def test_long_steps_show_a_progress_bar_on_a_terminal_only(tmp_path, monkeypatch):
+    import io
+
+    from synthetic import make_folder_dataset
+
+    from skeletonmae.datasets import open_dataset
+    from skeletonmae.engine import evaluate_model
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    ds = open_dataset("folder", make_folder_dataset(tmp_path / "d", per_class=2))
+    model = tiny_model(num_classes=3)
+    for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        clips, _ = ds.load_split("train")
+        evaluate_model(model, clips)
+        text = stream.getvalue()
+        assert ("reading folder train" in text) is shown and ("evaluating" in text) is shown

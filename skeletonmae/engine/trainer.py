@@ -31,6 +31,7 @@ from ..clip import Clip
 from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
 from ..models.base import ModelConfig, SkeletonModel, build_model
+from ..progress import progress
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset, label_subset
 from .optim import build_optimizer, lr_at, set_lr
@@ -144,9 +145,8 @@ def predict_clips(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 
     deterministic preprocessing and `SkeletonModel.predict_proba` over its test-time views."""
     model.eval()
     ds = ClipDataset(clips, model.config.preprocess, model.config.layout, train=False, views=True)
-    return torch.cat(
-        [model.predict_proba(x.to(model.device)).cpu() for x, _ in DataLoader(ds, batch_size)]
-    )
+    batches = progress(DataLoader(ds, batch_size), "evaluating")
+    return torch.cat([model.predict_proba(x.to(model.device)).cpu() for x, _ in batches])
 
 
 def evaluate_model(
