@@ -545,6 +545,11 @@ TRAINING = [
 ]
 
 ZOO = [
+    Case(
+        "calibrating on the split a model reports on",
+        lambda t: ["calibrate", "tiny-a", "--data-root", t, "--split", "xview_test", "-o", t / "c"],
+        "xview_test is the split 'tiny-a' reports its accuracy on; fit on a held-out split",
+    ),
     Case("info of an unknown model", lambda t: ["info", "tiny-b"], "tiny-a"),
     Case(
         "extract to a .txt",

@@ -228,7 +228,8 @@ def evaluate(
         return
     click.echo(
         f"{model} on {dataset} {split}: top1={res['top1']:.2f} top5={res['top5']:.2f} "
-        f"mean class accuracy={res['mean_class_accuracy']:.2f} ({res['num_clips']} clips)"
+        f"mean class accuracy={res['mean_class_accuracy']:.2f} ece={res['ece']:.2f} "
+        f"({res['num_clips']} clips)"
     )
     click.echo("\nconfusion (rows: true class, columns: predicted, in class order):")
     names = m.class_names
@@ -334,10 +335,66 @@ def ensemble(
     click.echo(line)
 
 
+@click.command("calibrate")
+@click.argument("model")
+@output_option(directory=True, help="Model directory to write: MODEL with its temperature.")
+@_data_root
+@click.option("--dataset", help="Dataset name [default: the model's manifest entry or run].")
+@click.option(
+    "--split", required=True, help="Held-out split to fit on (never the one you report on)."
+)
+@device_option
+@threads_option
+def calibrate(
+    model: str,
+    output: Path,
+    data_root: Path,
+    dataset: str | None,
+    split: str,
+    device: str | None,
+    threads: int | None,
+) -> None:
+    """Fit the temperature of classifier MODEL on a held-out SPLIT (the softmax of its logits
+    divided by it has the lowest negative log-likelihood there) and save MODEL with it."""
+    import torch
+
+    from ..datasets import open_dataset
+    from ..engine.calibration import expected_calibration_error, fit_temperature, view_logits
+    from ..engine.trainer import resolve_device
+    from ..models import SkeletonModel
+
+    set_threads(threads)
+    where = resolve_device(device)
+    recorded = _recorded_splits(model)
+    dataset = dataset or recorded["dataset"]
+    if not dataset:
+        raise click.ClickException(f"cannot tell which dataset {model!r} reads; pass --dataset")
+    if split == recorded["eval_split"]:
+        raise click.ClickException(
+            f"{split} is the split {model!r} reports its accuracy on; fit on a held-out split "
+            "instead, or the reported calibration is chosen on the test split"
+        )
+    m = SkeletonModel.from_pretrained(model).to(where)
+    if m.config.num_classes == 0:
+        raise click.ClickException(f"{model!r} is an encoder without a classifier head")
+    clips, _ = open_dataset(dataset, data_root).load_split(split)
+    y = torch.tensor([-1 if c.label is None else c.label for c in clips])
+    logits = view_logits(m, clips)
+    before = expected_calibration_error((logits / m.config.temperature).softmax(-1).mean(1), y)
+    m.config.temperature = fit_temperature(logits, y)
+    after = expected_calibration_error((logits / m.config.temperature).softmax(-1).mean(1), y)
+    m.save_pretrained(output)
+    click.echo(
+        f"temperature {m.config.temperature:.3g} fitted on {dataset} {split} ({len(clips)} "
+        f"clips): ece {before:.2f} -> {after:.2f}; wrote {output}"
+    )
+
+
 COMMANDS = [
     _stage_command("pretrain"),
     _stage_command("linear-probe"),
     _stage_command("finetune"),
     ensemble,
     evaluate,
+    calibrate,
 ]

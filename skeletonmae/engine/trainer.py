@@ -163,8 +163,12 @@ def evaluate_model(
         "num_clips": len(clips),
     }
     if details:
+        from .calibration import expected_calibration_error
+
         confusion = confusion_matrix(probs, y, probs.shape[1])
         result["mean_class_accuracy"] = mean_class_accuracy(confusion)
+        result["ece"] = expected_calibration_error(probs, y)
+        result["temperature"] = model.config.temperature
         result["confusion"] = confusion.tolist()
         result["predictions"] = [
             {

@@ -111,6 +111,9 @@ class ModelConfig:
     layout_spec: dict | None = None
     pooling: str = "mean"
     person_pooling: str = "present"
+    # Divides the logits before the softmax of `predict_proba`: fitted on held-out clips by
+    # `skeletonmae calibrate` so that scores mean what they say (1: as trained).
+    temperature: float = 1.0
 
     def __post_init__(self) -> None:
         for (name, old), new in self.renamed_values.items():
@@ -137,6 +140,8 @@ class ModelConfig:
             )
         if self.pooling not in POOLINGS:
             raise ValueError(f"pooling {self.pooling!r} not in {POOLINGS}")
+        if not 0 < self.temperature < float("inf"):
+            raise ValueError(f"temperature must be a finite number > 0, got {self.temperature}")
         if self.person_pooling not in PERSON_POOLINGS:
             raise ValueError(f"person_pooling {self.person_pooling!r} not in {PERSON_POOLINGS}")
         if self.in_channels % len(self.preprocess.streams):
@@ -635,10 +640,11 @@ class SkeletonModel(nn.Module):
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
         """Class probabilities (N, num_classes) of a (N, C, T, V, M) batch, or of test-time views
         (N, K, C, T, V, M): the softmax averaged over the K views."""
+        t = self.config.temperature
         if x.dim() == 5:
-            return self(x).softmax(-1)
+            return (self(x) / t).softmax(-1)
         n, k = x.shape[:2]
-        return self(x.flatten(0, 1)).softmax(-1).view(n, k, -1).mean(1)
+        return (self(x.flatten(0, 1)) / t).softmax(-1).view(n, k, -1).mean(1)
 
     @torch.no_grad()
     def extract_features_batch(

@@ -143,7 +143,7 @@ class SkeletonEnsemble(SkeletonModel):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         w = self.config.weights
         probs = sum(
-            wi * m(xi).softmax(-1)
+            wi * (m(xi) / m.config.temperature).softmax(-1)
             for wi, m, xi in zip(w, self.members, self._inputs(x), strict=True)
         )
         return (probs / sum(w)).clamp_min(1e-12).log()
