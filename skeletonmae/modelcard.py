@@ -24,6 +24,8 @@ DATASETS = {
 METRICS = {
     "top1": ("accuracy", "Top-1 accuracy (%)"),
     "top5": ("top_5_accuracy", "Top-5 accuracy (%)"),
+    "mean_class_accuracy": ("mean_class_accuracy", "Mean per-class accuracy (%)"),
+    "ece": ("expected_calibration_error", "Expected calibration error (%, lower is better)"),
 }
 TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition")
 

@@ -288,13 +288,18 @@ def _model_dir(source: Path) -> Path:
     raise FileNotFoundError(f"{source}: no {CONFIG_NAME} + {WEIGHTS_NAME} here or in model/")
 
 
+# What an evaluation records, in %: top-1 and top-5 accuracy, mean per-class accuracy and the
+# expected calibration error (see `skeletonmae.engine.calibration`).
+METRIC_KEYS = ("top1", "top5", "mean_class_accuracy", "ece")
+
+
 def _metrics(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Metric records from a results dict: a ``metrics`` list as is, or the engine's flat
-    ``top1`` / ``top5`` keys (with its ``eval_split``, ``num_clips`` and ``command``)."""
+    `METRIC_KEYS` (with its ``eval_split``, ``num_clips`` and ``command``)."""
     if "metrics" in results:
         return [dict(m) for m in results["metrics"]]
     out = []
-    for key in ("top1", "top5"):
+    for key in METRIC_KEYS:
         if key in results:
             m = {
                 "name": key,

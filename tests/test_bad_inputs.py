@@ -546,9 +546,9 @@ TRAINING = [
 
 ZOO = [
     Case(
-        "calibrating on the split a model reports on",
+        "calibrating on a test split",
         lambda t: ["calibrate", "tiny-a", "--data-root", t, "--split", "xview_test", "-o", t / "c"],
-        "xview_test is the split 'tiny-a' reports its accuracy on; fit on a held-out split",
+        "xview_test is a test split, where accuracy and calibration are reported",
     ),
     Case("info of an unknown model", lambda t: ["info", "tiny-b"], "tiny-a"),
     Case(

@@ -329,7 +329,8 @@ def ensemble(
         if recorded["train_split"]:
             results["train_split"] = recorded["train_split"]
         clips, _ = open_dataset(results["dataset"], data_root).load_split(results["eval_split"])
-        results.update(evaluate_model(net.to(where), clips))
+        scores = evaluate_model(net.to(where), clips, details=True)
+        results.update({k: v for k, v in scores.items() if k not in ("confusion", "predictions")})
         line += f"; {results['dataset']} {results['eval_split']}: top1={results['top1']:.2f}"
     write_json_atomic(output / "results.json", results)
     click.echo(line)
@@ -340,9 +341,7 @@ def ensemble(
 @output_option(directory=True, help="Model directory to write: MODEL with its temperature.")
 @_data_root
 @click.option("--dataset", help="Dataset name [default: the model's manifest entry or run].")
-@click.option(
-    "--split", required=True, help="Held-out split to fit on (never the one you report on)."
-)
+@click.option("--split", required=True, help="Held-out split to fit on (never a test split).")
 @device_option
 @threads_option
 def calibrate(
@@ -369,10 +368,11 @@ def calibrate(
     dataset = dataset or recorded["dataset"]
     if not dataset:
         raise click.ClickException(f"cannot tell which dataset {model!r} reads; pass --dataset")
-    if split == recorded["eval_split"]:
+    if "test" in split:
         raise click.ClickException(
-            f"{split} is the split {model!r} reports its accuracy on; fit on a held-out split "
-            "instead, or the reported calibration is chosen on the test split"
+            f"{split} is a test split, where accuracy and calibration are reported; fit on a "
+            "held-out split of the training data (NW-UCLA: a model trained on xview_dev_train "
+            "fits on xview_dev) and carry the temperature over"
         )
     m = SkeletonModel.from_pretrained(model).to(where)
     if m.config.num_classes == 0:

@@ -313,7 +313,10 @@ def run(
         **history,
     }
     if eval_clips and recipe.stage != "pretrain" and dd.main:
-        results.update(eval_split=recipe.eval_split, **evaluate_model(model, eval_clips))
+        scores = evaluate_model(model, eval_clips, details=True)
+        for per_clip in ("confusion", "predictions", "temperature"):
+            del scores[per_clip]
+        results.update(eval_split=recipe.eval_split, **scores)
     results["wall_time_s"] = round(time.time() - start, 1)
     results["threads"] = torch.get_num_threads()  # what bit-for-bit reproduction depends on
     results["device"] = str(dev)
