@@ -43,6 +43,7 @@ __all__ = [
     "draw_mask_grid",
     "draw_skeleton",
     "mask_grid_image",
+    "plot_confusion",
     "plot_frames",
     "plot_reconstruction",
     "reconstruct",
@@ -67,6 +68,38 @@ def _figure(**kw) -> Figure:
     from matplotlib.figure import Figure
 
     return Figure(**kw)
+
+
+def plot_confusion(confusion: np.ndarray, class_names: Sequence[str]) -> Figure:
+    """A confusion matrix (rows: true class, columns: predicted) as a picture, each cell's count
+    written in it and shaded by its share of its row."""
+    counts = np.asarray(confusion)
+    n = len(class_names)
+    if counts.shape != (n, n):
+        raise ValueError(f"a confusion matrix of {n} classes is ({n}, {n}), got {counts.shape}")
+    shares = counts / np.maximum(counts.sum(1, keepdims=True), 1)
+    size = 1.5 + 0.45 * n
+    fig = _figure(figsize=(size + 1.5, size), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+    for i in range(n):
+        for j in range(n):
+            if counts[i, j]:
+                ax.text(
+                    j,
+                    i,
+                    str(counts[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if shares[i, j] > 0.5 else "black",
+                )
+    ax.set_xticks(range(n), class_names, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(n), class_names, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    fig.colorbar(image, ax=ax, label="share of the true class")
+    return fig
 
 
 def _persons(clip: Clip | np.ndarray, layout: str | Layout | None) -> tuple[np.ndarray, Layout]:

@@ -157,6 +157,32 @@ CLIPS = [
         "7",
     ),
     Case(
+        "a NiTE clip read as the model's layout",
+        classify(lambda t: _npy(t, "n15.npy", np.ones((10, 15, 3), np.float32))),
+        "n15.npy: found 15 joints, layout 'kinect-v1' expects 20; a 15-joint clip may be "
+        "'openni-15' (pass layout= or --layout)",
+    ),
+    Case(
+        "a COCO clip read as the model's layout",
+        classify(lambda t: _npy(t, "c17.npy", np.ones((10, 17, 2), np.float32))),
+        "a 17-joint clip may be 'coco-17'",
+    ),
+    Case(
+        "an npz whose fps is not a number",
+        classify(lambda t: _savez(t, "f.npz", data=np.ones((10, 20, 3), np.float32), fps="fast")),
+        "its fps entry 'fast' is not a number (frames per second)",
+    ),
+    Case(
+        "a confusion plot in a format matplotlib is not asked for",
+        lambda t: ["evaluate", "tiny-a", "--data-root", t, "--confusion-plot", t / "c.gif"],
+        "c.gif: the plot must be a .png, .svg or .pdf",
+    ),
+    Case(
+        "a misspelt layout alias",
+        lambda t: ["classify", _good(t), "--layout", "utkinnect"],
+        "did you mean 'utkinect', 'kinect-v1'",
+    ),
+    Case(
         "4 values per joint",
         classify(lambda t: _npy(t, "k.npy", np.ones((10, 20, 4), np.float32))),
         "k.npy",

@@ -272,3 +272,12 @@ def test_sensor_layouts_are_never_guessed_from_a_joint_count(v):
 
     with pytest.raises(ValueError, match="pass layout="):
         array_to_clip(np.zeros((4, v, 3), np.float32) + 0.1)
+
+
+def test_an_unknown_layout_lists_the_aliases_it_may_suggest():
+    with pytest.raises(LayoutError) as e:
+        get_layout("utkinnect")
+    message = str(e.value)
+    assert "did you mean 'utkinect'" in message
+    aliases = "coco = coco-17, ntu = ntu-rgbd, nw-ucla = kinect-v1, utkinect = kinect-v1"
+    assert f"aliases: {aliases}" in message

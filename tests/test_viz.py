@@ -299,3 +299,14 @@ def test_cli_errors(model_dir, tmp_path):
                                       str(tmp_path / "x.png")])  # fmt: skip
     assert no_decoder.exit_code == 1 and "no System A decoder" in no_decoder.output
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_confusion_matrix_is_drawn_with_its_counts():
+    confusion = np.array([[3, 1, 0], [0, 2, 0], [1, 0, 4]])
+    fig = viz.plot_confusion(confusion, ["a", "b", "c"])
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "2", "3", "4"]  # non-zero cells
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    np.testing.assert_allclose(ax.images[0].get_array()[0], [0.75, 0.25, 0])  # row shares
+    with pytest.raises(ValueError, match=r"a confusion matrix of 2 classes is \(2, 2\)"):
+        viz.plot_confusion(confusion, ["a", "b"])

@@ -168,6 +168,11 @@ def _stage_command(stage: str) -> click.Command:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write each clip's prediction here (JSON: file, true, predicted, scores).",
 )
+@click.option(
+    "--confusion-plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Draw the confusion matrix to this .png / .svg / .pdf (needs the viz extra).",
+)
 @device_option
 @threads_option
 @json_option("the result")
@@ -178,6 +183,7 @@ def evaluate(
     split: str | None,
     batch_size: int,
     out: Path | None,
+    confusion_plot: Path | None,
     device: str | None,
     threads: int | None,
     as_json: bool,
@@ -193,6 +199,12 @@ def evaluate(
 
     set_threads(threads)
     where = resolve_device(device)
+    if confusion_plot is not None:
+        from .. import viz
+
+        if confusion_plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise click.ClickException(f"{confusion_plot}: the plot must be a .png, .svg or .pdf")
+        viz.require_matplotlib()  # before the minute of evaluation, not after
     recorded = _recorded_splits(model)
     dataset, split = dataset or recorded["dataset"], split or recorded["eval_split"]
     if not dataset or not split:
@@ -215,6 +227,15 @@ def evaluate(
         "device": str(where),
     }
     predictions = res.pop("predictions")
+    if confusion_plot is not None:
+        import numpy as np
+
+        from .. import viz
+        from ..fileio import atomic_write
+
+        fig = viz.plot_confusion(np.array(res["confusion"]), m.class_names)
+        fmt = confusion_plot.suffix[1:].lower()
+        atomic_write(confusion_plot, lambda p: fig.savefig(p, dpi=120, format=fmt))
     if out is not None:
         from ..fileio import write_json_atomic
 
