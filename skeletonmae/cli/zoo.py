@@ -228,9 +228,10 @@ def _clips(
     ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files,
     each left-out file's error)."""
     from ..pose import is_media
+    from ..progress import progress
 
     clips, kept, said, errors = [], [], set(), {}
-    for f in files:
+    for f in progress(files, "reading clips"):
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")

@@ -30,6 +30,7 @@ from ..layouts import Layout, available_layouts, get_layout, register_layout, up
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from ..names import check_keys, did_you_mean
 from ..pose import estimate_poses, is_media
+from ..progress import progress
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 if TYPE_CHECKING:
@@ -659,7 +660,7 @@ class SkeletonModel(nn.Module):
         (see `POOLINGS`) defaults to the config's."""
         self.eval()
         out = []
-        for i in range(0, len(clips), batch_size):
+        for i in progress(range(0, len(clips), batch_size), "extracting"):
             x = self.prepare_views(clips[i : i + batch_size], layout=layout)
             n, k = x.shape[:2]
             f = self.forward_features(x.flatten(0, 1), pooling=pooling)
@@ -695,7 +696,7 @@ class SkeletonModel(nn.Module):
         self.eval()
         names = self.class_names
         results = []
-        for i in range(0, len(clips), batch_size):
+        for i in progress(range(0, len(clips), batch_size), "classifying"):
             probs = self.predict_proba(self.prepare_views(clips[i : i + batch_size], layout=layout))
             probs = probs.cpu()
             _check_finite(probs, "class scores")
