@@ -1,5 +1,5 @@
 """Commands that carry models across the package's borders: ``convert mamp`` (MAMP's released
-checkpoints in) and ``export`` (ONNX / TorchScript out)."""
+checkpoints in) and ``export`` (ONNX out)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,7 @@ def mamp(checkpoint: Path, output: Path, class_names: Path | None, layout: str |
     "fmt",
     type=click.Choice(["onnx"]),
     default="onnx",
-    show_default=True,
-    help="Graph format.",
+    hidden=True,  # ONNX is the one format; kept so that scripts passing it still run
 )
 @output_option(
     directory=False,
