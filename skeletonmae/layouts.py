@@ -28,6 +28,7 @@ __all__ = [
     "axis_signs",
     "get_layout",
     "joint_weights",
+    "layout_aliases",
     "layout_mapping",
     "load_layout",
     "map_joints",
@@ -222,6 +223,11 @@ def register_layout(layout: Layout, *, overwrite: bool = False) -> Layout:
 
 def available_layouts() -> list[str]:
     return sorted(_REGISTRY)
+
+
+def layout_aliases() -> dict[str, str]:
+    """Other names layouts answer to (alias → layout name), e.g. ``utkinect`` → ``kinect-v1``."""
+    return dict(_ALIASES)
 
 
 def load_layout(path: str | Path, *, register: bool = True) -> Layout:

@@ -97,7 +97,7 @@ def list_recipes(as_json: bool) -> None:
 @json_option("the layouts")
 def list_layouts(as_json: bool) -> None:
     """The skeleton layouts clips can be in: joints, coordinate frame, units and aliases."""
-    from ..layouts import _ALIASES, available_layouts, get_layout
+    from ..layouts import available_layouts, get_layout, layout_aliases
 
     layouts = [get_layout(n) for n in available_layouts()]
     if as_json:
@@ -105,7 +105,7 @@ def list_layouts(as_json: bool) -> None:
         return
     rows = [("name", "joints", "axes (x, y, z)", "units", "aliases")]
     for lay in layouts:
-        aliases = ", ".join(a for a, n in sorted(_ALIASES.items()) if n == lay.name)
+        aliases = ", ".join(a for a, n in sorted(layout_aliases().items()) if n == lay.name)
         axes = ", ".join(lay.axes) or "-"
         rows.append((lay.name, str(lay.num_joints), axes, lay.units or "-", aliases or "-"))
     _print_rows(rows)
