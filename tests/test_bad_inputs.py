@@ -509,6 +509,12 @@ TRAINING = [
     Case("batch size 0", train("--batch-size", "0"), "batch_size must be"),
     Case("negative lr", train("--lr", "-0.1"), "lr must be"),
     Case("epochs not a number", train("--epochs", "ten"), "--epochs", code=2),
+    Case(
+        "a label subset smaller than a batch",
+        train("--label-fraction", "0.01", "--batch-size", "8"),
+        "batch size 8 exceeds the 3 training clips of folder train (0.01 of its labels); pass "
+        "--batch-size 1 or smaller",
+    ),
     Case("a device PyTorch does not know", train("--device", "banana"), "unknown device 'banana'"),
     Case("a GPU this machine lacks", train("--device", "cuda:99"), "device 'cuda:99': this "),
     Case(

@@ -279,9 +279,11 @@ def run(
         train_clips = [train_clips[i] for i in keep]
     eval_clips = dataset.load_split(recipe.eval_split, warn=dd.main)[0] if recipe.eval_split else []
     if recipe.stage != "linear-probe" and len(train_clips) < recipe.batch_size * dd.world:
+        subset = f" ({recipe.label_fraction:g} of its labels)" if recipe.label_fraction < 1 else ""
         raise ValueError(
             f"batch size {recipe.batch_size} exceeds the {len(train_clips)} training clips of "
-            f"{recipe.dataset} {recipe.train_split}"
+            f"{recipe.dataset} {recipe.train_split}{subset}; pass --batch-size "
+            f"{max(len(train_clips) // (2 * dd.world), 1)} or smaller"
         )
     init, sibling = _resolve_init(recipe.init, output) if recipe.init else (None, False)
     if sibling and dd.main:  # said aloud: a run shadows the zoo model of the same name
