@@ -56,6 +56,25 @@ def _cut(clip: Clip, start: int, window: int) -> Clip:
     )
 
 
+def _spans(window: int | str, stride: int | str | None, fps: float | None) -> tuple[int, int]:
+    """(window, stride) in frames; the stride defaults to half the window."""
+    w = parse_span(window, fps)
+    return w, parse_span(stride, fps, "stride") if stride is not None else max(w // 2, 1)
+
+
+def _windowed(
+    model: SkeletonModel,
+    clip: ClipLike,
+    window: int | str,
+    stride: int | str | None,
+    layout: str | None,
+) -> tuple[Clip, int, list[int]]:
+    """The clip on the model's layout, the window in frames and the windows' start frames."""
+    c = model.to_clip(clip, layout=layout)
+    w, s = _spans(window, stride, c.fps)
+    return c, w, window_starts(c.num_frames, w, s)
+
+
 def _tracked(clip: Clip, start: int, window: int) -> bool:
     return bool(clip.data[:, start : start + window].any())
 
@@ -80,10 +99,7 @@ def classify_windows(
     """The timeline of a recording: ``[{"start", "end", "top": [{"label", "score"}, ...]},
     ...]`` for windows of ``window`` frames every ``stride`` (default ``window // 2``); either may
     be given in seconds (``"2s"``), with ``start_s`` / ``end_s`` added when the clip has an fps."""
-    c = model.to_clip(clip, layout=layout)
-    w = parse_span(window, c.fps)
-    s = parse_span(stride, c.fps, "stride") if stride is not None else max(w // 2, 1)
-    starts = window_starts(c.num_frames, w, s)
+    c, w, starts = _windowed(model, clip, window, stride, layout)
     seen = [a for a in starts if _tracked(c, a, w)]  # windows with no person have no label
     tops = dict(
         zip(
@@ -111,10 +127,8 @@ def extract_windows(
     batch_size: int = 64,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Features of each window, (N, F), and the windows' (start, end) frames, (N, 2)."""
-    c = model.to_clip(clip, layout=layout)
-    w = parse_span(window, c.fps)
-    s = parse_span(stride, c.fps, "stride") if stride is not None else max(w // 2, 1)
-    starts = [a for a in window_starts(c.num_frames, w, s) if _tracked(c, a, w)]
+    c, w, starts = _windowed(model, clip, window, stride, layout)
+    starts = [a for a in starts if _tracked(c, a, w)]
     if not starts:
         raise ValueError(f"{c.source or 'clip'}: no window has a person in it")
     feats = model.extract_features_batch(
@@ -150,10 +164,7 @@ class ClipStream:
             fps,
             top_k,
         )
-        self.window = parse_span(window, fps)
-        self.stride = (
-            parse_span(stride, fps, "stride") if stride is not None else max(self.window // 2, 1)
-        )
+        self.window, self.stride = _spans(window, stride, fps)
         self._frames: deque[np.ndarray] = deque(maxlen=self.window)
         self._confidence: deque[np.ndarray] = deque(maxlen=self.window)
         self.seen = 0

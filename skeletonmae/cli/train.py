@@ -223,6 +223,7 @@ def evaluate(
         "dataset": dataset,
         "split": split,
         **evaluate_model(m, clips, batch_size=batch_size, details=True),
+        "temperature": m.config.temperature,
         "threads": torch.get_num_threads(),
         "device": str(where),
     }
@@ -350,8 +351,7 @@ def ensemble(
         if recorded["train_split"]:
             results["train_split"] = recorded["train_split"]
         clips, _ = open_dataset(results["dataset"], data_root).load_split(results["eval_split"])
-        scores = evaluate_model(net.to(where), clips, details=True)
-        results.update({k: v for k, v in scores.items() if k not in ("confusion", "predictions")})
+        results.update(evaluate_model(net.to(where), clips))
         line += f"; {results['dataset']} {results['eval_split']}: top1={results['top1']:.2f}"
     write_json_atomic(output / "results.json", results)
     click.echo(line)
@@ -379,7 +379,12 @@ def calibrate(
     import torch
 
     from ..datasets import open_dataset
-    from ..engine.calibration import expected_calibration_error, fit_temperature, view_logits
+    from ..engine.calibration import (
+        expected_calibration_error,
+        fit_temperature,
+        view_logits,
+        view_probs,
+    )
     from ..engine.trainer import resolve_device
     from ..models import SkeletonModel
 
@@ -401,9 +406,9 @@ def calibrate(
     clips, _ = open_dataset(dataset, data_root).load_split(split)
     y = torch.tensor([-1 if c.label is None else c.label for c in clips])
     logits = view_logits(m, clips)
-    before = expected_calibration_error((logits / m.config.temperature).softmax(-1).mean(1), y)
+    before = expected_calibration_error(view_probs(logits, m.config.temperature), y)
     m.config.temperature = fit_temperature(logits, y)
-    after = expected_calibration_error((logits / m.config.temperature).softmax(-1).mean(1), y)
+    after = expected_calibration_error(view_probs(logits, m.config.temperature), y)
     m.save_pretrained(output)
     click.echo(
         f"temperature {m.config.temperature:.3g} fitted on {dataset} {split} ({len(clips)} "

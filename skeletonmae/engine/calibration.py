@@ -15,7 +15,7 @@ from ..models.base import SkeletonModel
 from ..progress import progress
 from .data import ClipDataset
 
-__all__ = ["expected_calibration_error", "fit_temperature", "view_logits"]
+__all__ = ["expected_calibration_error", "fit_temperature", "view_logits", "view_probs"]
 
 # Temperatures tried: a grid wide enough for an overconfident linear probe (T ≫ 1) and an
 # underconfident ensemble (T < 1), fine enough that the NLL is flat between neighbours.
@@ -34,8 +34,10 @@ def view_logits(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64
     return torch.cat(out)
 
 
-def _probs(logits: torch.Tensor, temperature: float) -> torch.Tensor:
-    return (logits / temperature).softmax(-1).mean(1)  # averaged over views, as predict_proba
+def view_probs(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """(N, classes) probabilities of (N, K, classes) view logits at ``temperature``, averaged
+    over the views as `SkeletonModel.predict_proba` does."""
+    return (logits / temperature).softmax(-1).mean(1)
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
@@ -46,7 +48,12 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
         raise ValueError("calibration needs labelled clips")
     logits, labels = logits[keep], labels[keep]
     nll = [
-        -_probs(logits, float(t)).gather(1, labels[:, None]).clamp_min(1e-12).log().mean().item()
+        -view_probs(logits, float(t))
+        .gather(1, labels[:, None])
+        .clamp_min(1e-12)
+        .log()
+        .mean()
+        .item()
         for t in TEMPERATURES
     ]
     return float(TEMPERATURES[int(np.argmin(nll))])

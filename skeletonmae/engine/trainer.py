@@ -152,23 +152,23 @@ def predict_clips(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 
 def evaluate_model(
     model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64, details: bool = False
 ) -> dict[str, Any]:
-    """Top-1 / top-5 accuracy (%) of `predict_clips` against the clips' labels; with
-    ``details`` also the mean per-class accuracy, the confusion matrix (rows: true class,
-    columns: predicted) and each clip's ``predictions`` (source, true, predicted, scores)."""
+    """Top-1 / top-5 and mean per-class accuracy and the expected calibration error (all %) of
+    `predict_clips` against the clips' labels; with ``details`` also the confusion matrix (rows:
+    true class, columns: predicted) and each clip's ``predictions`` (file, true, predicted,
+    scores)."""
+    from .calibration import expected_calibration_error
+
     probs = predict_clips(model, clips, batch_size=batch_size)
     y = torch.tensor([-1 if c.label is None else c.label for c in clips])
+    confusion = confusion_matrix(probs, y, probs.shape[1])
     result: dict[str, Any] = {
         "top1": topk_accuracy(probs, y, 1),
         "top5": topk_accuracy(probs, y, 5),
+        "mean_class_accuracy": mean_class_accuracy(confusion),
+        "ece": expected_calibration_error(probs, y),
         "num_clips": len(clips),
     }
     if details:
-        from .calibration import expected_calibration_error
-
-        confusion = confusion_matrix(probs, y, probs.shape[1])
-        result["mean_class_accuracy"] = mean_class_accuracy(confusion)
-        result["ece"] = expected_calibration_error(probs, y)
-        result["temperature"] = model.config.temperature
         result["confusion"] = confusion.tolist()
         result["predictions"] = [
             {
@@ -315,10 +315,7 @@ def run(
         **history,
     }
     if eval_clips and recipe.stage != "pretrain" and dd.main:
-        scores = evaluate_model(model, eval_clips, details=True)
-        for per_clip in ("confusion", "predictions", "temperature"):
-            del scores[per_clip]
-        results.update(eval_split=recipe.eval_split, **scores)
+        results.update(eval_split=recipe.eval_split, **evaluate_model(model, eval_clips))
     results["wall_time_s"] = round(time.time() - start, 1)
     results["threads"] = torch.get_num_threads()  # what bit-for-bit reproduction depends on
     results["device"] = str(dev)
