@@ -11,16 +11,6 @@ from typing import Any
 
 __all__ = ["card_data", "render_model_card"]
 
-DATASETS = {
-    "nw-ucla": ("NW-UCLA", "Northwestern-UCLA Multiview Action3D (Wang et al., CVPR 2014)"),
-    "msr-action3d": ("MSR Action3D", "MSR Action3D (Li, Zhang and Liu, CVPR workshops 2010)"),
-    "utd-mhad": ("UTD-MHAD", "UTD-MHAD (Chen, Jafari and Kehtarnavaz, ICIP 2015)"),
-    "penn-action": ("Penn Action", "Penn Action (Zhang, Zhu and Derpanis, ICCV 2013)"),
-    "corpus": (
-        "Kinect v1 corpus",
-        "a Kinect v1 corpus (NW-UCLA, MSR Action3D, MSRC-12 training data)",
-    ),
-}
 METRICS = {
     "top1": ("accuracy", "Top-1 accuracy (%)"),
     "top5": ("top_5_accuracy", "Top-5 accuracy (%)"),
@@ -30,8 +20,19 @@ METRICS = {
 TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition")
 
 
+def _dataset(entry: dict[str, Any]) -> tuple[str, str]:
+    """(title, citation) of an entry's dataset, as its source module declares them."""
+    from .datasets import available_datasets, get_dataset
+
+    name = entry["dataset"]
+    if name in available_datasets():
+        d = get_dataset(name)
+        return d.title, d.citation
+    return name or "unknown data", name or "unknown data"
+
+
 def _dataset_name(entry: dict[str, Any]) -> str:
-    return DATASETS.get(entry["dataset"], (entry["dataset"] or "unknown data",))[0]
+    return _dataset(entry)[0]
 
 
 def card_data(entry: dict[str, Any]):
@@ -105,8 +106,7 @@ def render_model_card(entry: dict[str, Any]) -> str:
     """README.md text (YAML front matter + Markdown) for a manifest entry."""
     name, repo = entry["name"], entry["repo_id"]
     arch = entry.get("summary") or f"`{entry['architecture']}`"
-    data = _dataset_name(entry)
-    full_data = DATASETS.get(entry["dataset"], (None, data))[1]
+    full_data = _dataset(entry)[1]
     classifier = entry["task"] == "action-classification"
     what = "an action classifier" if classifier else "a pre-trained encoder (features only)"
     lines = [

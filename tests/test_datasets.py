@@ -17,7 +17,7 @@ from skeletonmae.datasets import (
     NTU_CLASSES,
     open_dataset,
 )
-from skeletonmae.formats import parse_ntu_name
+from skeletonmae.io.ntu import parse_ntu_name
 
 RNG = np.random.default_rng(1)
 

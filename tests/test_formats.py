@@ -13,14 +13,10 @@ import numpy as np
 import pytest
 
 from skeletonmae import Clip, ClipFormatError, load_clip, save_clip
-from skeletonmae.formats import (
-    UTKINECT_CLASSES,
-    array_to_clip,
-    cut_utkinect_stream,
-    detect_format,
-    parse_ntu_name,
-    read_utkinect_labels,
-)
+from skeletonmae.formats import detect_format
+from skeletonmae.io.arrays import array_to_clip
+from skeletonmae.io.ntu import parse_ntu_name
+from skeletonmae.io.utkinect import UTKINECT_CLASSES, cut_utkinect_stream, read_utkinect_labels
 from skeletonmae.layouts import layout_mapping
 from skeletonmae.safe_pickle import UnsafePickleError, safe_loads
 
@@ -530,3 +526,12 @@ def test_detect_format_by_name_and_content(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert load_clip(msr, layout="msr-action3d").data.shape == (1, 2, 20, 3)
+
+
+def test_names_formats_used_to_re_export_still_work_with_a_warning():
+    import skeletonmae.formats as formats
+
+    with pytest.warns(DeprecationWarning, match="skeletonmae.io.utkinect.cut_utkinect_stream"):
+        assert formats.cut_utkinect_stream is cut_utkinect_stream
+    with pytest.warns(DeprecationWarning, match="formats()"):
+        assert formats.FORMATS["nw-ucla"] is formats.formats()["nw-ucla"].read

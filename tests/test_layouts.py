@@ -268,7 +268,7 @@ def test_configs_saved_before_derivations_keep_them():
 
 @pytest.mark.parametrize("v", [15, 24, 33])
 def test_sensor_layouts_are_never_guessed_from_a_joint_count(v):
-    from skeletonmae.formats import array_to_clip
+    from skeletonmae.io.arrays import array_to_clip
 
     with pytest.raises(ValueError, match="pass layout="):
         array_to_clip(np.zeros((4, v, 3), np.float32) + 0.1)

@@ -14,6 +14,7 @@ import numpy as np
 from ..clip import Clip, ClipFormatError
 from ..layouts import SENSOR_LAYOUTS, Layout, available_layouts, get_layout
 from ..safe_pickle import check_array_size
+from .base import Source, register
 
 __all__ = ["ARRAY_CONVENTIONS", "array_to_clip", "infer_layout", "read_npy", "read_npz"]
 
@@ -129,7 +130,8 @@ def _check_npy_header(f, source: str) -> None:
         raise ClipFormatError(str(e)) from None
 
 
-def read_npy(path: Path, layout: Layout | None, convention: str | None) -> Clip:
+def read_npy(path: Path, *, layout: Layout | None = None, convention: str | None = None) -> Clip:
+    """A ``.npy`` array in ``convention`` (or the one its shape implies) on ``layout``."""
     with open(path, "rb") as f:
         _check_npy_header(f, str(path))
     try:
@@ -139,7 +141,9 @@ def read_npy(path: Path, layout: Layout | None, convention: str | None) -> Clip:
     return array_to_clip(a, layout=layout, convention=convention, source=str(path))
 
 
-def read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip:
+def read_npz(path: Path, *, layout: Layout | None = None, convention: str | None = None) -> Clip:
+    """A ``.npz``: its ``data`` array with the ``layout``, ``label``, ``fps``, ``format`` and
+    ``confidence`` entries it holds (``layout`` / ``convention`` stand in for missing ones)."""
     try:
         with zipfile.ZipFile(path) as archive:
             for member in archive.namelist():
@@ -182,3 +186,7 @@ def read_npz(path: Path, layout: Layout | None, convention: str | None) -> Clip:
     )
     # a pose estimator's per-joint confidence, (M, T, V) like the clip (see `Clip.confident`)
     return clip if confidence is None else replace(clip, confidence=confidence)
+
+
+register(Source("npy", read_npy, ("*.npy",)))
+register(Source("npz", read_npz, ("*.npz",)))

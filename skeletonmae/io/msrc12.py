@@ -19,6 +19,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
+from .base import Dataset, DatasetIndex, Sample, Source, file_loader, odd_even_subjects, register
 
 __all__ = [
     "MSRC12_CLASSES",
@@ -119,3 +120,37 @@ def read_msrc12(path: str | Path) -> Clip:
     return Clip(
         joints[tracked[0] :][None], "kinect-v1", label=label, fps=MSRC12_FPS, source=str(path)
     )
+
+
+def msrc12(root: str | Path) -> DatasetIndex:
+    """MSRC-12 recordings (``P<k>_<i>_<j>_p<NN>.csv[.xz]``, one gesture repeated ~10 times each,
+    labelled from its tagstream). It has no standard split; ``all`` is every recording (what
+    pre-training uses) and ``xsub_train`` / ``xsub_test`` split the performers odd / even."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"MSRC-12: no directory at {root}")
+    files = sorted(
+        f for f in root.iterdir() if f.name.endswith((".csv", ".csv.xz")) and f.is_file()
+    )
+    if not files:
+        raise FileNotFoundError(f"MSRC-12: no P<k>_<i>_<j>_p<NN>.csv[.xz] files under {root}")
+    samples = []
+    for f in files:
+        performer = parse_msrc12_name(f)
+        if performer is None:
+            raise ClipFormatError(f"{f}: not an MSRC-12 file name (P<k>_<i>_<j>_p<NN>.csv)")
+        samples.append(Sample(f, msrc12_gesture(f), f.name.split(".")[0], subject=performer))
+    splits = {"all": list(range(len(samples))), **odd_even_subjects(samples)}
+    return DatasetIndex(
+        "msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits,
+        loader=file_loader(read_msrc12),
+    )  # fmt: skip
+
+
+register(
+    Source("msrc-12", read_msrc12, ("*.csv", "*.csv.xz"), layout="kinect-v1"),
+    Dataset(
+        "msrc-12", "MSRC-12", "MSRC-12 Kinect gestures (Fothergill et al., CHI 2012)", msrc12,
+        source="msrc-12",
+    ),
+)  # fmt: skip

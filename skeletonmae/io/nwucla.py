@@ -1,16 +1,43 @@
-"""NW-UCLA Multiview Action3D clips as JSON (``{"skeletons": [T][20][3], "label": 1..10}``), in
-the `kinect-v1` joint order."""
+"""NW-UCLA Multiview Action3D (Wang et al., CVPR 2014): ``all_sqe/aAA_sSS_eEE_vVV.json`` clips
+(``{"skeletons": [T][20][3], "label": 1..10}``) in the `kinect-v1` joint order, three views."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
+from ..labels import load_label_map
+from .base import Dataset, DatasetIndex, Sample, Source, file_loader, register, require_dir
 
-__all__ = ["read_nwucla_json"]
+__all__ = ["NW_UCLA_CLASSES", "NWUCLAName", "parse_nwucla_name", "read_nwucla_json"]
+
+NW_UCLA_CLASSES = load_label_map("nw-ucla")
+# Action ids in file names (a01…a12, with gaps) → 0-based class id.
+_ACTIONS = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5, 8: 6, 9: 7, 11: 8, 12: 9}
+_NAME = re.compile(r"a(\d+)_s(\d+)_e(\d+)_v(\d+)$")
+
+
+class NWUCLAName(NamedTuple):
+    """The factors of a file name ``aAA_sSS_eEE_vVV``: 0-based class, subject, episode, view."""
+
+    label: int
+    subject: int
+    episode: int
+    view: int
+
+
+def parse_nwucla_name(stem: str) -> NWUCLAName | None:
+    """The factors of an NW-UCLA file stem, or None when it is not one (or names no action)."""
+    m = _NAME.match(stem)
+    if not m or int(m.group(1)) not in _ACTIONS:
+        return None
+    a, s, e, v = (int(x) for x in m.groups())
+    return NWUCLAName(_ACTIONS[a], s, e, v)
 
 
 def read_nwucla_json(path: Path) -> Clip:
@@ -37,3 +64,49 @@ def read_nwucla_json(path: Path) -> Clip:
         fps=30.0,
         source=str(path),
     )
+
+
+def nw_ucla(root: str | Path) -> DatasetIndex:
+    """NW-UCLA (``all_sqe/aAA_sSS_eEE_vVV.json``); split ``xview``: views 1+2 train, view 3 test.
+    ``xview_dev_train`` / ``xview_dev`` (view 1 trains, view 2 evaluates) is a cross-view
+    development protocol inside the training views, for choosing a recipe without the test view."""
+    root = Path(root)
+    d = require_dir(root, "all_sqe", "NW-UCLA")
+    files = sorted(d.glob("a*_s*_e*_v*.json"))
+    if not files:
+        raise FileNotFoundError(f"NW-UCLA: no aAA_sSS_eEE_vVV.json files under {d}")
+    samples = []
+    for f in files:
+        name = parse_nwucla_name(f.stem)
+        if name is None:
+            raise ClipFormatError(
+                f"{f}: not an NW-UCLA file name (aAA_sSS_eEE_vVV, AA a known action)"
+            )
+        samples.append(Sample(f, name.label, f.stem, subject=name.subject, view=name.view))
+    splits = {
+        "xview_train": [i for i, s in enumerate(samples) if s.view in (1, 2)],
+        "xview_test": [i for i, s in enumerate(samples) if s.view == 3],
+        "xview_dev_train": [i for i, s in enumerate(samples) if s.view == 1],
+        "xview_dev": [i for i, s in enumerate(samples) if s.view == 2],
+    }
+    return DatasetIndex(
+        "nw-ucla",
+        root,
+        "kinect-v1",
+        list(NW_UCLA_CLASSES),
+        samples,
+        splits,
+        loader=file_loader(read_nwucla_json),
+    )
+
+
+register(
+    Source("nw-ucla", read_nwucla_json, ("*.json",), layout="kinect-v1"),
+    Dataset(
+        "nw-ucla",
+        "NW-UCLA",
+        "Northwestern-UCLA Multiview Action3D (Wang et al., CVPR 2014)",
+        nw_ucla,
+        source="nw-ucla",
+    ),
+)

@@ -3,6 +3,7 @@ restricted unpickler of `skeletonmae.safe_pickle`: no code runs, array sizes are
 
 from __future__ import annotations
 
+import numbers
 import os
 import pickle
 from dataclasses import replace
@@ -11,9 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from ..clip import Clip, ClipFormatError
-from ..layouts import Layout
+from ..layouts import Layout, get_layout
 from ..safe_pickle import UnsafePickleError, safe_load
-from .arrays import array_to_clip
+from .arrays import array_to_clip, infer_layout
+from .base import Dataset, DatasetIndex, Sample, Source, register
+from .ntu import NTU_CLASSES, parse_ntu_name
 
 __all__ = ["pyskl_annotation_to_clip", "read_pyskl", "read_pyskl_item"]
 
@@ -96,8 +99,14 @@ def _annotation_source(path: Path, anns: list[dict], i: int) -> str:
 
 
 def read_pyskl_item(
-    path: Path, layout: Layout | None, convention: str | None, *, item: int | str | None = None
+    path: Path,
+    *,
+    layout: Layout | None = None,
+    convention: str | None = None,
+    item: int | str | None = None,
 ) -> Clip:
+    """Annotation ``item`` (an index or a ``frame_dir``; needed when there are several) of a
+    pickle. ``convention`` is accepted for the reader signature: annotations are (M, T, V, C)."""
     anns, _ = read_pyskl(path)
     if item is None:
         if len(anns) > 1:
@@ -121,3 +130,85 @@ def read_pyskl_item(
     return pyskl_annotation_to_clip(
         anns[i], source=_annotation_source(path, anns, i), layout=layout
     )
+
+
+def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> DatasetIndex:
+    """A PySKL / mmaction2 annotation pickle (``root`` is the ``.pkl``, or a folder holding
+    exactly one). Splits are the pickle's own ``split`` lists; each ``*_val`` split is also
+    available as ``*_test``. The pickle is read once, through the restricted unpickler.
+    ``layout`` defaults to the one the joint count implies (25 → ntu-rgbd, 17 → coco-17)."""
+    path = Path(root)
+    if path.is_dir():
+        found = sorted(path.glob("*.pkl"))
+        if len(found) != 1:
+            raise FileNotFoundError(
+                f"PySKL: expected one .pkl in {path}, found {len(found)}; pass the file itself"
+            )
+        path = found[0]
+    anns, raw_splits = read_pyskl(path)
+    samples, position = [], {}
+    for i, a in enumerate(anns):
+        name, label = a.get("frame_dir"), a.get("label")
+        if name is None or not isinstance(label, numbers.Integral) or label < 0:
+            raise ClipFormatError(
+                f"{path}: annotation {i} needs a 'frame_dir' and a 0-based int 'label', found "
+                f"{name!r} and {label!r}"
+            )
+        name, n = str(name), parse_ntu_name(str(name))
+        position[name] = i
+        samples.append(
+            Sample(
+                path,
+                int(label),
+                name,
+                index=i,
+                subject=n and n.subject,
+                view=n and n.camera,
+                setup=n and n.setup,
+            )
+        )
+    splits = {}
+    for split, names in raw_splits.items():
+        unknown = [x for x in names if x not in position]
+        if unknown:
+            raise ClipFormatError(
+                f"{path}: split {split!r} names {len(unknown)} frame_dir(s) without an "
+                f"annotation, e.g. {unknown[:3]}"
+            )
+        splits[split] = [position[x] for x in names]
+    for split in list(splits):
+        if split.endswith("_val"):
+            splits.setdefault(split.removesuffix("_val") + "_test", splits[split])
+    shape = np.shape(anns[0].get("keypoint"))
+    if len(shape) != 4:
+        raise ClipFormatError(
+            f"{path}: annotation 0's 'keypoint' has shape {shape}, expected (M, T, V, C)"
+        )
+    lay = infer_layout(shape[2], source=str(path)) if layout is None else get_layout(layout)
+    num_classes = max(s.label for s in samples) + 1
+    if all(parse_ntu_name(s.name) for s in samples) and num_classes <= len(NTU_CLASSES):
+        names = NTU_CLASSES[: 60 if num_classes <= 60 else 120]
+    else:
+        names = [str(c) for c in range(num_classes)]
+
+    def load(sample: Sample) -> Clip:
+        i = sample.index
+        return pyskl_annotation_to_clip(
+            anns[i],
+            source=f"{path} (annotation {i}, frame_dir {sample.name!r})",
+            layout=lay,
+        )
+
+    return DatasetIndex(path.stem, path, lay.name, names, samples, splits, loader=load)
+
+
+register(
+    Source("pyskl", read_pyskl_item, ("*.pkl", "*.pickle"), multi_clip=True),
+    Dataset(
+        "pyskl",
+        "PySKL annotations",
+        "a PySKL / mmaction2 annotation pickle (Duan et al., ACM MM 2022)",
+        pyskl,
+        source="pyskl",
+    ),
+)

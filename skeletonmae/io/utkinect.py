@@ -1,8 +1,10 @@
-"""UTKinect-Action3D: ``joints_sSS_eEE.txt`` streams (a frame number and 20 × x y z per line,
-the `kinect-v1` joint order), their ``actionLabel.txt`` segments, and cutting one into clips."""
+"""UTKinect-Action3D (Xia, Chen and Aggarwal, CVPR workshops 2012): ``joints_sSS_eEE.txt``
+streams (a frame number and 20 × x y z per line, the `kinect-v1` joint order), their
+``actionLabel.txt`` segments, cutting a stream into clips, and the dataset's index."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -13,6 +15,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
+from .base import Dataset, DatasetIndex, Sample, Source, odd_even_subjects, register, require_dir
 from .text import TextLines
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
 
 UTKINECT_CLASSES = load_label_map("utkinect")
 _UTK_JOINTS = 20
+_SEQUENCE = re.compile(r"s(\d+)_e(\d+)")
 
 
 def read_utkinect_stream(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
@@ -106,6 +110,18 @@ def read_utkinect_labels(path: str | os.PathLike) -> dict[str, list[ActionSegmen
     return out
 
 
+def _segment(path: Path, frames: np.ndarray, joints: np.ndarray, seg: ActionSegment) -> Clip:
+    """The labelled clip of segment ``seg`` of a stream (its frame numbers and joints)."""
+    keep = (frames >= seg.start) & (frames <= seg.end)
+    if not keep.any():
+        raise ClipFormatError(
+            f"{path}: action {seg.action!r} spans frames {seg.start}..{seg.end}, but the "
+            f"stream holds frames {frames.min()}..{frames.max()}"
+        )
+    source = f"{path} ({seg.action}, frames {seg.start}..{seg.end})"
+    return Clip(joints[keep][None], "kinect-v1", label=seg.label, fps=30.0, source=source)
+
+
 def cut_utkinect_stream(
     stream: str | os.PathLike,
     labels: str | os.PathLike | dict[str, list[ActionSegment]],
@@ -120,7 +136,7 @@ def cut_utkinect_stream(
     path = Path(stream)
     table = labels if isinstance(labels, dict) else read_utkinect_labels(labels)
     if sequence is None:
-        m = re.search(r"s\d+_e\d+", path.name)
+        m = _SEQUENCE.search(path.name)
         if not m:
             raise ClipFormatError(
                 f"{path}: no sSS_eEE sequence name in the file name; pass sequence="
@@ -137,22 +153,63 @@ def cut_utkinect_stream(
         if seg.start is None:
             missing.append(seg.action)
             continue
-        keep = (frames >= seg.start) & (frames <= seg.end)
-        if not keep.any():
-            raise ClipFormatError(
-                f"{path}: action {seg.action!r} spans frames {seg.start}..{seg.end}, but the "
-                f"stream holds frames {frames.min()}..{frames.max()}"
-            )
-        clips.append(
-            Clip(
-                joints[keep][None],
-                "kinect-v1",
-                label=seg.label,
-                source=f"{path} ({seg.action}, frames {seg.start}..{seg.end})",
-            )
-        )
+        clips.append(_segment(path, frames, joints, seg))
     if missing:
         warnings.warn(
             f"{path}: no frame range (NaN) for {', '.join(missing)}; skipped", stacklevel=2
         )
     return clips
+
+
+def utkinect(root: str | Path) -> DatasetIndex:
+    """UTKinect-Action3D (``joints/joints_sSS_eEE.txt`` streams and ``actionLabel.txt``, 10
+    actions): one sample per labelled segment of a stream (segments the label file marks NaN are
+    left out). Split ``xsub``: odd subjects train, even ones test."""
+    root = Path(root)
+    d = require_dir(root, "joints", "UTKinect-Action3D")
+    labels = root / "actionLabel.txt"
+    if not labels.is_file():
+        raise FileNotFoundError(f"UTKinect-Action3D: no actionLabel.txt in {root}")
+    table = read_utkinect_labels(labels)
+    samples = []
+    for f in sorted(d.glob("joints_s*_e*.txt")):
+        m = _SEQUENCE.search(f.name)
+        if m is None or m.group(0) not in table:
+            raise ClipFormatError(
+                f"{f}: its sequence has no entry in {labels} (joints_sSS_eEE.txt, sSS_eEE listed)"
+            )
+        for i, seg in enumerate(table[m.group(0)]):
+            if seg.start is not None:
+                name, subject = f"{m.group(0)}/{seg.action}", int(m.group(1))
+                samples.append(Sample(f, seg.label, name, subject=subject, index=i))
+    if not samples:
+        raise FileNotFoundError(f"UTKinect-Action3D: no joints_sSS_eEE.txt streams under {d}")
+
+    @functools.lru_cache(maxsize=1)  # a stream's segments are read one after the other
+    def stream(path: Path) -> tuple[np.ndarray, np.ndarray]:
+        return read_utkinect_stream(path)
+
+    def load(sample: Sample) -> Clip:
+        seg = table[sample.name.split("/")[0]][sample.index]
+        return _segment(sample.path, *stream(sample.path), seg)
+
+    return DatasetIndex(
+        "utkinect", root, "kinect-v1", list(UTKINECT_CLASSES), samples,
+        odd_even_subjects(samples), loader=load,
+    )  # fmt: skip
+
+
+register(
+    Source(
+        "utkinect",
+        read_utkinect,
+        ("joints_*.txt",),
+        layout="kinect-v1",
+        sniff=lambda values: values == 1 + 3 * _UTK_JOINTS,  # a frame number and 20 × x y z
+    ),
+    Dataset(
+        "utkinect", "UTKinect-Action3D",
+        "UTKinect-Action3D (Xia, Chen and Aggarwal, CVPR workshops 2012)", utkinect,
+        source="utkinect",
+    ),
+)  # fmt: skip

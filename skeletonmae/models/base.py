@@ -25,7 +25,8 @@ from torch import nn
 
 from ..clip import Clip
 from ..fileio import atomic_write, write_text_atomic
-from ..formats import array_to_clip, load_clip
+from ..formats import load_clip
+from ..io.arrays import array_to_clip
 from ..layouts import Layout, available_layouts, get_layout, register_layout, upside_down
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from ..names import check_keys, did_you_mean
