@@ -27,7 +27,7 @@ import time
 
 import torch
 
-from skeletonmae import SkeletonMAE, SkeletonMAEConfig, masking
+from skeletonmae import SkeletonMAE, TransformerSkeletonMAEConfig, masking
 from skeletonmae.engine.recipe import load_recipe
 from skeletonmae.models.base import build_model
 
@@ -43,7 +43,7 @@ def build(name: str) -> torch.nn.Module:
     """A named configuration: a System A preset, or the model of a shipped recipe."""
     if name.startswith("recipe:"):
         return build_model(dict(load_recipe(name.removeprefix("recipe:")).model))
-    return SkeletonMAE(SkeletonMAEConfig.preset(name, mask_strategy="random"))
+    return SkeletonMAE(TransformerSkeletonMAEConfig.preset(name, mask_strategy="random"))
 
 
 def batch(model: torch.nn.Module, n: int, device: str) -> torch.Tensor:
@@ -168,7 +168,7 @@ def main() -> None:
     )
     configs = args.configs.split(",")
     for name in configs:
-        if name.startswith("recipe:") and arch(name) != SkeletonMAEConfig.arch:
+        if name.startswith("recipe:") and arch(name) != TransformerSkeletonMAEConfig.arch:
             continue  # System B masks joints in place: every token is encoded either way
         for ratio in MASK_RATIOS:
             mae = run_child({**common, "config": name, "mode": "mae", "ratio": ratio}, args.threads)

@@ -1,116 +1,57 @@
 """skeletonmae: masked autoencoders for 3D skeleton action recognition.
 
-The public names below are imported on first use, so that ``import skeletonmae`` (and the
-command line's ``--help`` / ``--version``) does not pay for importing PyTorch.
+The public names are those of `_EXPORTS` (and the submodules of `_MODULES`), imported on first
+use, so that ``import skeletonmae`` (and the command line's ``--help`` / ``--version``) does not
+pay for importing PyTorch.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import warnings
+from typing import Any
 
-from ._version import __version__
+from ._version import __version__ as __version__
 
+# The public API, each name with the module that defines it.
 _EXPORTS = {
     "Clip": "clip",
     "ClipFormatError": "clip",
     "load_clip": "formats",
     "save_clip": "formats",
+    "read_clip": "inference",
     "Layout": "layouts",
     "LayoutError": "layouts",
     "get_layout": "layouts",
     "layout_mapping": "layouts",
     "load_layout": "layouts",
     "register_layout": "layouts",
+    "SkeletonMAE": "models",
+    "create_model": "models",
+    "load_model": "models",
+    "list_models": "zoo",
     "CheckpointError": "models",
+    "SkeletonModel": "models",
+    "TransformerSkeletonMAE": "models",
+    "TransformerSkeletonMAEConfig": "models",
+    "TransformerEncoder": "models",
+    "TransformerDecoder": "models",
     "GraphSkeletonMAE": "models",
     "GraphSkeletonMAEConfig": "models",
-    "SkeletonMAE": "models",
-    "SkeletonMAEConfig": "models",
-    "SkeletonModel": "models",
-    "SkeletonEnsemble": "models",
-    "SkeletonEncoder": "models",
-    "SkeletonDecoder": "models",
     "GraphEncoder": "models",
     "GraphDecoder": "models",
+    "SkeletonEnsemble": "models",
     "MaskResult": "masking",
-    "list_models": "zoo",
     "open_dataset": "datasets",
-    "load_model": "models",
-    "create_model": "models",
     "PreprocessConfig": "transforms",
     "preprocess": "transforms",
 }
+# Submodules that are public names themselves.
+_MODULES = ("datasets", "masking", "viz", "zoo")
+# Earlier names, still answered with a DeprecationWarning (`skeletonmae.models` maps them).
+_RENAMED = ("SkeletonMAEConfig", "SkeletonEncoder", "SkeletonDecoder")
 
-_MODULES = ("datasets", "masking", "viz", "zoo")  # submodules that are public names themselves
-
-__all__ = [
-    "CheckpointError",
-    "Clip",
-    "ClipFormatError",
-    "GraphDecoder",
-    "GraphEncoder",
-    "GraphSkeletonMAE",
-    "GraphSkeletonMAEConfig",
-    "Layout",
-    "LayoutError",
-    "MaskResult",
-    "PreprocessConfig",
-    "SkeletonDecoder",
-    "SkeletonEncoder",
-    "SkeletonEnsemble",
-    "SkeletonMAE",
-    "SkeletonMAEConfig",
-    "SkeletonModel",
-    "__version__",
-    "create_model",
-    "datasets",
-    "get_layout",
-    "layout_mapping",
-    "list_models",
-    "load_clip",
-    "load_layout",
-    "load_model",
-    "masking",
-    "open_dataset",
-    "preprocess",
-    "register_layout",
-    "save_clip",
-    "viz",
-    "zoo",
-]
-
-if TYPE_CHECKING:
-    from . import datasets, masking, viz, zoo
-    from .clip import Clip, ClipFormatError
-    from .datasets import open_dataset
-    from .formats import load_clip, save_clip
-    from .layouts import (
-        Layout,
-        LayoutError,
-        get_layout,
-        layout_mapping,
-        load_layout,
-        register_layout,
-    )
-    from .masking import MaskResult
-    from .models import (
-        CheckpointError,
-        GraphDecoder,
-        GraphEncoder,
-        GraphSkeletonMAE,
-        GraphSkeletonMAEConfig,
-        SkeletonDecoder,
-        SkeletonEncoder,
-        SkeletonEnsemble,
-        SkeletonMAE,
-        SkeletonMAEConfig,
-        SkeletonModel,
-        create_model,
-        load_model,
-    )
-    from .transforms import PreprocessConfig, preprocess
-    from .zoo import list_models
+__all__ = sorted([*_EXPORTS, *_MODULES, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
@@ -120,6 +61,11 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name in _RENAMED:
+        models = importlib.import_module(".models", __name__)
+        new = models.RENAMED[name]
+        warnings.warn(f"{name} is now called {new}", DeprecationWarning, stacklevel=2)
+        return getattr(models, new)
     raise AttributeError(f"module 'skeletonmae' has no attribute {name!r}")
 
 

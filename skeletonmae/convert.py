@@ -2,9 +2,10 @@
 
 MAMP (Mao et al., ICCV 2023) saves ``{'model': state_dict, 'optimizer', 'epoch', 'scaler',
 'args': argparse.Namespace}`` with `torch.save`. Its transformer is System A's architecture
-(`SkeletonMAEConfig.preset("mamp")`), so a checkpoint becomes a `SkeletonMAE` by renaming
-tensors. The file is read with ``torch.load(weights_only=True)``, which unpickles no code: only
-tensors, plain containers and the allow-listed `argparse.Namespace`.
+(`TransformerSkeletonMAEConfig.preset("mamp")`), so a checkpoint becomes a
+`TransformerSkeletonMAE` by renaming tensors. The file is read with
+``torch.load(weights_only=True)``, which unpickles no code: only tensors, plain containers and
+the allow-listed `argparse.Namespace`.
 
 Three kinds are told apart by their keys: ``pretrain`` (encoder + decoder), ``linprobe``
 (``head.fc``: a Linear on the mean of all tokens) and ``finetune`` (``head.fc1``, ``head.bn``,
@@ -27,7 +28,7 @@ import torch
 from .datasets import NTU_CLASSES
 from .fileio import write_text_atomic
 from .modelfiles import CheckpointError, torch_load_problem
-from .models.transformer import SkeletonMAE, SkeletonMAEConfig
+from .models.transformer import TransformerSkeletonMAE, TransformerSkeletonMAEConfig
 from .transforms import PreprocessConfig
 
 __all__ = ["MAMP_KINDS", "convert_mamp", "load_mamp_checkpoint", "mamp_config", "mamp_kind"]
@@ -112,7 +113,7 @@ def mamp_config(
     *,
     class_names: list[str] | None = None,
     layout: str | None = None,
-) -> SkeletonMAEConfig:
+) -> TransformerSkeletonMAEConfig:
     """The System A config of a MAMP state dict: sizes read from the tensors (the head count,
     which no tensor shows, from the training arguments, else MAMP's 8), preprocessing as MAMP's
     evaluation feeder (120 frames, two persons, the centre 95 % of the clip)."""
@@ -172,7 +173,7 @@ def mamp_config(
         rotate=0.3,
         test_views=((0.025, 0.95),),
     )
-    return SkeletonMAEConfig(
+    return TransformerSkeletonMAEConfig(
         layout=layout,
         in_channels=in_channels,
         num_classes=num_classes,
@@ -204,15 +205,15 @@ def mamp_to_skeletonmae(
     *,
     class_names: list[str] | None = None,
     layout: str | None = None,
-) -> SkeletonMAE:
-    """A `SkeletonMAE` holding a MAMP state dict's weights (every tensor used, every parameter
-    filled, or a `CheckpointError` naming what does not fit)."""
-    model = SkeletonMAE(mamp_config(state, args, class_names=class_names, layout=layout))
+) -> TransformerSkeletonMAE:
+    """A `TransformerSkeletonMAE` holding a MAMP state dict's weights (every tensor used, every
+    parameter filled, or a `CheckpointError` naming what does not fit)."""
+    model = TransformerSkeletonMAE(mamp_config(state, args, class_names=class_names, layout=layout))
     model.load_state({_rename(k): v for k, v in state.items()}, "MAMP state dict (renamed)")
     return model.eval()
 
 
-def _card(kind: str, source: Path, sha256: str, model: SkeletonMAE) -> str:
+def _card(kind: str, source: Path, sha256: str, model: TransformerSkeletonMAE) -> str:
     c = model.config
     what = {
         "pretrain": "an encoder with its decoder (a pre-training checkpoint)",
@@ -249,7 +250,7 @@ def convert_mamp(
     layout: str | None = None,
 ) -> Path:
     """Convert a MAMP ``.pth`` file into a model directory (``config.json``,
-    ``model.safetensors``, ``README.md``) that `SkeletonMAE.from_pretrained` loads."""
+    ``model.safetensors``, ``README.md``) that `skeletonmae.SkeletonMAE.from_pretrained` loads."""
     checkpoint = Path(checkpoint)
     state, args = load_mamp_checkpoint(checkpoint)
     kind = mamp_kind(state)

@@ -305,12 +305,11 @@ def push(
     commit_message: str | None = None,
     record_revision: bool = False,
     manifest: str | os.PathLike | None = None,
-    describe: zoo.Describe | None = None,
 ) -> PushResult:
     """Publish a zoo model (by name: its checksummed files, its card from its manifest entry)
     or any other checkpoint `resolve_pretrained` finds, as `push_files` does. With
     ``record_revision`` the uploaded commit is pinned in the zoo entry (a zoo name and a real
-    upload only). ``describe`` is that of `push_files`."""
+    upload only)."""
     zoo_ = zoo.load_manifest(manifest)
     entry = zoo_.entries.get(name_or_path)
     if record_revision and (entry is None or local_dir is not None):
@@ -324,7 +323,6 @@ def push(
         private=private,
         token=token,
         commit_message=commit_message,
-        describe=describe,
     )
     if record_revision:
         zoo.set_revision(name_or_path, repo_id, result.commit, zoo_.path)
@@ -341,12 +339,10 @@ def push_files(
     private: bool | None = None,
     token: str | None = None,
     commit_message: str | None = None,
-    describe: zoo.Describe | None = None,
 ) -> PushResult:
     """Publish a checkpoint: its config.json and model.safetensors plus a model card README.md
-    generated from ``entry`` (made from the files when not given; then ``describe(arch)`` gives
-    the card what the architecture is: `skeletonmae.models.architecture_facts`, which the Hub
-    layer cannot import because the models sit above it).
+    generated from ``entry`` (made from the files when not given: what the architecture is comes
+    from config.json).
 
     With ``local_dir`` the repository folder is written there and nothing is uploaded; otherwise
     the repo is created if needed (``HfApi.create_repo``) and the folder uploaded in one commit
@@ -362,9 +358,7 @@ def push_files(
         for src, name in ((config_path, CONFIG_NAME), (weights_path, WEIGHTS_NAME)):
             if Path(src).resolve() != (folder / name).resolve():
                 shutil.copyfile(src, folder / name)
-        card_entry = zoo.make_entry(
-            repo_id.split("/")[1].lower(), folder, {}, describe=describe, repo_id=repo_id
-        )
+        card_entry = zoo.make_entry(repo_id.split("/")[1].lower(), folder, {}, repo_id=repo_id)
         if entry is not None:
             card_entry = {**entry, "repo_id": repo_id, "files": card_entry["files"]}
         write_text_atomic(folder / "README.md", render_model_card(card_entry))

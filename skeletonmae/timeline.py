@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .clip import Clip
+from .inference import read_clip
 
 if TYPE_CHECKING:
-    from .models.base import ClipLike, SkeletonModel
+    from .inference import ClipLike
+    from .models.base import SkeletonModel
 
 __all__ = ["ClipStream", "classify_windows", "extract_windows", "parse_span", "window_starts"]
 
@@ -70,7 +72,7 @@ def _windowed(
     layout: str | None,
 ) -> tuple[Clip, int, list[int]]:
     """The clip on the model's layout, the window in frames and the windows' start frames."""
-    c = model.to_clip(clip, layout=layout)
+    c = read_clip(clip, model.config, layout=layout)
     w, s = _spans(window, stride, c.fps)
     return c, w, window_starts(c.num_frames, w, s)
 

@@ -1,5 +1,5 @@
-"""Clip transforms (numpy, on (M, T, V, C) arrays; torch, batched on (N, C, T, V, M) tensors) and
-`preprocess`, the composition a model applies so that inference matches training.
+"""Clip transforms (numpy, on (M, T, V, C) arrays) and `preprocess`, the composition a model
+applies so that inference matches training.
 
 `PreprocessConfig` is stored inside every model config: the same numbers drive training-time
 loading and ``model.classify``.
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-import torch
 
 from .clip import Clip, ClipFormatError, check_clip_array
 from .layouts import Layout, get_layout
@@ -27,7 +26,6 @@ __all__ = [
     "random_crop_resize",
     "random_rotate",
     "resample",
-    "rotate_batch",
     "rotation_matrices",
     "select_persons",
     "skeleton_streams",
@@ -186,21 +184,6 @@ def virtual_camera(
     # Kinect's x grows towards the person's right as they face the sensor: the image's left
     uv = -focal * xyz[..., :2] / depth
     return np.where(present, uv, 0.0).astype(np.float32)
-
-
-def rotate_batch(x: torch.Tensor, max_angle: float, generator: torch.Generator | None = None):
-    """Batched torch rotation of (N, 3·S, …) by independent random angles (up to ``max_angle``
-    radians about x, y and z) per sample. Dim 1 holds S streams of 3 coordinates (joints, bones,
-    motion: all linear in the coordinates), each turned by the sample's rotation; any trailing
-    dims (T, V[, M]) follow."""
-    if x.ndim < 2 or x.shape[1] == 0 or x.shape[1] % 3:
-        raise ValueError(
-            f"rotate_batch needs 3 coordinates (per stream) on dim 1, got shape {tuple(x.shape)}"
-        )
-    angles = (torch.rand(x.shape[0], 3, generator=generator) * 2 - 1) * max_angle
-    r = torch.from_numpy(rotation_matrices(angles.double().numpy())).to(x)
-    streams = x.reshape(x.shape[0], -1, 3, *x.shape[2:])
-    return torch.einsum("nij,nsj...->nsi...", r, streams).reshape(x.shape)
 
 
 def skeleton_streams(data: np.ndarray, streams: tuple[str, ...], layout: Layout) -> np.ndarray:

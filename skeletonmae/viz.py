@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    from .models.base import ClipLike
-    from .models.transformer import SkeletonMAE
+    from .inference import ClipLike
+    from .models.transformer import TransformerSkeletonMAE
 
 __all__ = [
     "MASKED_RGB",
@@ -482,7 +482,7 @@ def _integrate_motion(x: np.ndarray, motion: np.ndarray, masked: np.ndarray) -> 
 
 
 def reconstruct(
-    model: SkeletonMAE,
+    model: TransformerSkeletonMAE,
     clip: ClipLike,
     *,
     seed: int = 0,
@@ -507,11 +507,12 @@ def reconstruct(
     """
     import torch
 
-    from .models.transformer import SkeletonMAE
+    from .models.transformer import TransformerSkeletonMAE
 
-    if not isinstance(model, SkeletonMAE):
+    if not isinstance(model, TransformerSkeletonMAE):
         raise TypeError(
-            f"reconstruct needs a System A SkeletonMAE model, got {type(model).__name__}"
+            f"reconstruct needs a System A (skeletonmae-transformer) model, got "
+            f"{type(model).__name__}"
         )
     if model.decoder is None:
         raise ValueError("this model has no decoder (decoder_depth=0), so it cannot reconstruct")

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,13 +50,8 @@ ROOT_MANIFEST = PACKAGE_DIR.parent / "weights_manifest.json"
 SCHEMA_PATH = PACKAGE_DIR / "manifest.schema.json"
 MODEL_FILES = (CONFIG_NAME, WEIGHTS_NAME)
 
-# What an architecture is, by its arch name: the ``summary`` and ``papers`` entry fields. The
-# models declare them (`skeletonmae.models.architecture_facts`); they sit above this layer, so
-# callers pass it in.
-Describe = Callable[[str], Mapping[str, Any]]
-
 # config.json fields that are entry fields of their own (layout_spec stays only in config.json).
-_LIFTED = ("arch", "layout", "layout_spec", "preprocess", "class_names")
+_LIFTED = ("arch", "summary", "papers", "layout", "layout_spec", "preprocess", "class_names")
 
 
 class ManifestError(ValueError):
@@ -344,8 +339,6 @@ def make_entry(
     name: str,
     source: str | os.PathLike,
     results: Mapping[str, Any] | None = None,
-    *,
-    describe: Describe | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
     """A manifest entry for the checkpoint in ``source`` (a model directory, or a training run's
@@ -355,8 +348,8 @@ def make_entry(
     ``dataset``, ``train_split``, ``eval_split``, ``command``, ``stage``, ``recipe`` and either
     ``top1`` / ``top5`` / ``num_clips`` or a ready ``metrics`` list. ``fields`` set or override any
     entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``bundled``…).
-    ``describe(arch)`` fills ``summary`` and ``papers`` (empty without it); the result is not
-    validated here (`register` does that).
+    ``summary`` and ``papers`` come from config.json (written there at save time); the result is
+    not validated here (`register` does that).
     """
     src = Path(source)
     model_dir = _model_dir(src)
@@ -391,8 +384,8 @@ def make_entry(
         "repo_id": f"skeletonmae/{name}",
         "revision": "",
         "license": "other",
-        "summary": "",
-        "papers": [],
+        "summary": config.get("summary", ""),
+        "papers": list(config.get("papers") or []),
         "bundled": False,
     }
     for key in ("stage", "recipe", "recipe_sha256"):
@@ -402,8 +395,6 @@ def make_entry(
         entry["pretraining"] = _pretraining(src, results)
     if entry["metrics"]:
         entry["evaluation"] = evaluation(entry)
-    if describe is not None:
-        entry.update(describe(config["arch"]))
     entry.update(fields)
     return entry
 

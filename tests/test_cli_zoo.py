@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from zoo_helpers import CLASSES, PRETRAIN_RESULTS, RESULTS, empty_manifest, random_clip, tiny_model
 
-from skeletonmae import GraphSkeletonMAE, SkeletonMAE, SkeletonModel, zoo
+from skeletonmae import GraphSkeletonMAE, SkeletonModel, TransformerSkeletonMAE, zoo
 from skeletonmae.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,7 +68,8 @@ def test_info(env):
     r = run("info", "tiny-a")
     assert r.exit_code == 0, r.output
     fields = dict(line.split(":", 1) for line in r.stdout.splitlines())
-    assert fields["architecture"].strip() == "skeletonmae-transformer"
+    arch = f"skeletonmae-transformer: {TransformerSkeletonMAE.summary}"
+    assert fields["architecture"].strip() == arch
     assert fields["bundled"].strip().startswith("yes")
     assert "revision (not uploaded yet)" in fields["hub"]
     assert fields["started from"].strip() == zoo.get_entry("tiny-a")["pretraining"]
@@ -225,9 +226,9 @@ def test_register_command(env):
     manifest = zoo.load_manifest()
     assert manifest.default == "tiny-new"
     assert manifest.get("tiny-new")["description"] == "a new one"
-    assert manifest.get("tiny-new")["summary"] == SkeletonMAE.summary
+    assert manifest.get("tiny-new")["summary"] == TransformerSkeletonMAE.summary
     assert manifest.get("tiny-new")["papers"] == [
-        {"title": p.title, "url": p.url} for p in SkeletonMAE.papers
+        {"title": p.title, "url": p.url} for p in TransformerSkeletonMAE.papers
     ]
     assert manifest.get("tiny-new")["metrics"][0]["value"] == RESULTS["top1"]
     assert (manifest.weights_dir("tiny-new") / "model.safetensors").is_file()

@@ -17,7 +17,7 @@ from skeletonmae.io.msrc12 import read_msrc12_csv, read_msrc12_tags
 from skeletonmae.layouts import get_layout
 from skeletonmae.models.base import pool_tokens, pooled_dim
 from skeletonmae.models.graph import GraphSkeletonMAE, GraphSkeletonMAEConfig
-from skeletonmae.models.transformer import SkeletonMAE, SkeletonMAEConfig
+from skeletonmae.models.transformer import TransformerSkeletonMAE, TransformerSkeletonMAEConfig
 from skeletonmae.transforms import (
     PreprocessConfig,
     preprocess,
@@ -191,8 +191,8 @@ def test_pooling_options_shapes_and_values():
 @pytest.mark.parametrize("pooling", ["mean", "joints", "joints-time"])
 def test_models_pool_and_size_their_probe_head_by_the_config(pooling):
     pre = {"num_frames": 8, "streams": ["joint", "bone", "motion"]}
-    a = SkeletonMAE(
-        SkeletonMAEConfig(
+    a = TransformerSkeletonMAE(
+        TransformerSkeletonMAEConfig(
             in_channels=9,
             dim=16,
             depth=1,
@@ -221,30 +221,6 @@ def test_models_pool_and_size_their_probe_head_by_the_config(pooling):
         assert m.forward_features(x).shape == (2, pooled_dim(d, 20, pooling))
         assert m(x).shape == (2, 3)
         assert m.forward_features(x, pooling="mean").shape == (2, d)
-
-
-def test_invariance_term_adds_to_reconstruction_and_trains_the_projector():
-    cfg = SkeletonMAEConfig(
-        dim=16,
-        depth=1,
-        num_heads=2,
-        decoder_dim=16,
-        decoder_depth=1,
-        decoder_heads=2,
-        mask_strategy="motion",
-        mask_ratio=0.75,
-        invariance_weight=0.5,
-        preprocess={"num_frames": 8},
-    )
-    m = SkeletonMAE(cfg)
-    loss, extras = m.pretrain_loss(
-        torch.randn(6, 3, 8, 20, 1), generator=torch.Generator().manual_seed(0)
-    )
-    assert torch.isclose(loss, extras["reconstruction"] + 0.5 * extras["agreement"])
-    loss.backward()
-    assert m.projector[0].weight.grad.abs().sum() > 0
-    plain = {k: v for k, v in cfg.to_dict().items() if k not in ("arch", "invariance_weight")}
-    assert SkeletonMAE(SkeletonMAEConfig(**plain)).projector is None
 
 
 def test_ntu_reader_on_real_files(data_root):

@@ -52,7 +52,7 @@ def recipe(tmp: Path, name: str, stage: str, **kw) -> Path:
     }
     if stage != "pretrain":
         d["model"]["decoder_depth"] = 0
-        d["model"]["head"] = "linear" if stage == "linear-probe" else "finetune"
+        d["model"]["head"] = "linear" if stage == "linear-probe" else "ln-linear"
     p = tmp / f"{name}.json"
     p.write_text(json.dumps(d))
     return p

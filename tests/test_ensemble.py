@@ -15,8 +15,8 @@ from skeletonmae import (
     GraphSkeletonMAE,
     GraphSkeletonMAEConfig,
     SkeletonMAE,
-    SkeletonMAEConfig,
     SkeletonModel,
+    TransformerSkeletonMAEConfig,
 )
 from skeletonmae.cli import main
 from skeletonmae.clip import Clip
@@ -29,7 +29,7 @@ VIEWS = [[0.0, 1.0], [0.1, 0.8]]
 def member_a(**pre) -> SkeletonMAE:
     torch.manual_seed(0)
     p = PreprocessConfig(**{"num_frames": 8, **pre})
-    c = SkeletonMAEConfig(
+    c = TransformerSkeletonMAEConfig(
         dim=16, depth=1, num_heads=2, decoder_depth=0, num_classes=3, class_names=CLASSES,
         in_channels=3 * len(p.streams), preprocess=p,
     )  # fmt: skip

@@ -10,7 +10,12 @@ import sys
 import pytest
 import torch
 
-from skeletonmae import GraphSkeletonMAE, GraphSkeletonMAEConfig, SkeletonMAE, SkeletonMAEConfig
+from skeletonmae import (
+    GraphSkeletonMAE,
+    GraphSkeletonMAEConfig,
+    SkeletonMAE,
+    TransformerSkeletonMAEConfig,
+)
 from skeletonmae.export import check_onnx, example_input, export_onnx
 from skeletonmae.transforms import PreprocessConfig
 
@@ -22,7 +27,7 @@ PRE = PreprocessConfig(num_frames=16, max_persons=2)
 
 def system_a(num_classes: int) -> SkeletonMAE:
     torch.manual_seed(0)
-    cfg = SkeletonMAEConfig(
+    cfg = TransformerSkeletonMAEConfig(
         dim=32, depth=2, num_heads=2, decoder_depth=0, num_classes=num_classes, preprocess=PRE
     )
     return SkeletonMAE(cfg).eval()

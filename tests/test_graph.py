@@ -133,16 +133,6 @@ def test_random_joint_masking_ablation():
     assert mask[:, 0].sum(1).tolist() == [5.0] * 6  # round(0.25 · 20)
 
 
-def test_the_old_name_of_joint_masking_still_loads(recwarn):
-    with pytest.warns(DeprecationWarning, match="now called 'joint'"):
-        model = make(mask_strategy="random", mask_ratio=0.25)
-    assert model.config.mask_strategy == "joint"
-    saved = {**model.config.to_dict(), "mask_strategy": "random"}
-    recwarn.clear()
-    assert GraphSkeletonMAEConfig.from_dict(saved).mask_strategy == "joint"
-    assert not recwarn.list  # a saved config is not the user's code: no warning
-
-
 def test_masked_joints_do_not_leak_into_the_prediction():
     model = make()
     x = batch(n=2)[..., 0]

@@ -255,17 +255,6 @@ def test_user_layouts_declare_derived_joints(tmp_path):
             Layout.from_dict({**spec, "derived": bad})
 
 
-def test_configs_saved_before_derivations_keep_them():
-    from skeletonmae.models.base import config_from_dict
-
-    spec = get_layout("coco-17").to_dict()
-    del spec["derived"]
-    config_from_dict(
-        {"arch": "skeletonmae-graph", "layout": "coco-17", "in_channels": 2, "layout_spec": spec}
-    )
-    assert "hip_center" in get_layout("coco-17").derived
-
-
 @pytest.mark.parametrize("v", [15, 24, 33])
 def test_sensor_layouts_are_never_guessed_from_a_joint_count(v):
     from skeletonmae.io.arrays import array_to_clip

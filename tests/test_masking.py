@@ -238,9 +238,11 @@ def test_motion_aware_masking_prefers_high_motion_tokens():
 
 
 def test_every_strategy_a_model_accepts_is_registered():
-    from skeletonmae import GraphSkeletonMAEConfig, SkeletonMAEConfig
+    from skeletonmae import GraphSkeletonMAEConfig, TransformerSkeletonMAEConfig
 
-    accepted = set(SkeletonMAEConfig.mask_strategies) | set(GraphSkeletonMAEConfig.mask_strategies)
+    accepted = set(TransformerSkeletonMAEConfig.mask_strategies) | set(
+        GraphSkeletonMAEConfig.mask_strategies
+    )
     assert accepted == set(masking.STRATEGIES)
 
 

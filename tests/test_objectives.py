@@ -8,7 +8,7 @@ import torch
 from einops import rearrange
 from synthetic import pretraining_losses
 
-from skeletonmae import PreprocessConfig, SkeletonMAE, SkeletonMAEConfig
+from skeletonmae import PreprocessConfig, SkeletonMAE, TransformerSkeletonMAEConfig
 from skeletonmae.engine.optim import build_optimizer
 from skeletonmae.engine.recipe import Recipe
 from skeletonmae.masking import motion_scores
@@ -21,7 +21,9 @@ TINY = dict(
 def tiny(**kw) -> SkeletonMAE:
     torch.manual_seed(0)
     pre = PreprocessConfig(num_frames=16)
-    return SkeletonMAE(SkeletonMAEConfig(**{**TINY, "decoder": "cross", **kw}, preprocess=pre))
+    return SkeletonMAE(
+        TransformerSkeletonMAEConfig(**{**TINY, "decoder": "cross", **kw}, preprocess=pre)
+    )
 
 
 def clip_batch(n: int = 4) -> torch.Tensor:

@@ -1,10 +1,15 @@
-"""The package's import graph has no circle: module-level and function-level imports both
-count (imports under ``if TYPE_CHECKING`` do not run and are left out)."""
+"""The package's structure: its import graph has no circle (module-level and function-level
+imports both count; imports under ``if TYPE_CHECKING`` do not run and are left out), the models
+do not know files, and the public API is one list."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 PKG = Path(__file__).parents[1] / "skeletonmae"
 
@@ -95,15 +100,59 @@ def test_package_import_graph_has_no_circle():
     assert circle is None, "import circle: " + " -> ".join(circle or [])
 
 
-def test_the_public_api_is_importable_from_the_package_and_documented():
+# The layer that knows files: clip formats, dataset sources and indexes, videos and photos.
+FILE_LAYER = ("skeletonmae.formats", "skeletonmae.datasets", "skeletonmae.io", "skeletonmae.pose")
+
+
+def _graph() -> dict[str, set[str]]:
+    files = sorted(PKG.rglob("*.py"))
+    modules = {_module_name(f) for f in files}
+    return {_module_name(f): _imports(f, modules) for f in files}
+
+
+def test_no_model_module_imports_the_file_layer():
+    """Models read tensors and clips: files reach them only through `skeletonmae.inference`,
+    and importing the models loads none of the file layer."""
+    graph = _graph()
+    models = [m for m in graph if m.startswith("skeletonmae.models")]
+    assert len(models) >= 6
+    for m in models:
+        bad = sorted(i for i in graph[m] if i.startswith(FILE_LAYER))
+        assert not bad, f"{m} imports {bad}"
+    code = (
+        "import sys, skeletonmae.models; "
+        f"print([m for m in sys.modules if m.startswith({FILE_LAYER!r})])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_the_public_api_is_one_list_each_name_importable_and_documented():
     import skeletonmae
 
+    assert skeletonmae.__all__ == sorted(
+        [*skeletonmae._EXPORTS, *skeletonmae._MODULES, "__version__"]
+    )
     promised = [
-        "SkeletonMAE", "SkeletonEncoder", "SkeletonDecoder", "GraphSkeletonMAE", "GraphEncoder",
-        "GraphDecoder", "MaskResult", "masking", "list_models", "load_clip", "load_model",
-        "open_dataset",
+        "SkeletonMAE", "TransformerSkeletonMAE", "TransformerEncoder", "TransformerDecoder",
+        "GraphSkeletonMAE", "GraphEncoder", "GraphDecoder", "MaskResult", "masking",
+        "list_models", "load_clip", "load_model", "open_dataset", "read_clip",
     ]  # fmt: skip
     for name in promised:
         assert name in skeletonmae.__all__, name
+    for name in skeletonmae.__all__:
         value = getattr(skeletonmae, name)
-        assert (value.__doc__ or "").strip(), f"{name} has no docstring"
+        if name != "__version__":
+            assert (value.__doc__ or "").strip(), f"{name} has no docstring"
+
+
+def test_renamed_public_names_still_work_with_a_deprecation_warning():
+    import skeletonmae
+
+    for old, new in (
+        ("SkeletonMAEConfig", "TransformerSkeletonMAEConfig"),
+        ("SkeletonEncoder", "TransformerEncoder"),
+        ("SkeletonDecoder", "TransformerDecoder"),
+    ):
+        with pytest.warns(DeprecationWarning, match=f"now called {new}"):
+            assert getattr(skeletonmae, old) is getattr(skeletonmae, new)

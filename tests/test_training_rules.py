@@ -14,7 +14,7 @@ import torch
 from synthetic import make_folder_dataset
 from test_engine import cli, recipe
 
-from skeletonmae import SkeletonMAE, SkeletonMAEConfig
+from skeletonmae import SkeletonMAE, TransformerSkeletonMAEConfig
 from skeletonmae.datasets import open_dataset
 from skeletonmae.engine import run
 from skeletonmae.engine.data import ClipDataset
@@ -52,7 +52,7 @@ def test_learning_rate_warms_up_linearly_then_follows_a_cosine_to_its_floor():
 
 def test_weight_decay_skips_biases_norms_and_embeddings_and_layers_decay_by_depth():
     torch.manual_seed(0)
-    cfg = SkeletonMAEConfig(dim=32, depth=3, num_heads=2, decoder_depth=0, num_classes=4)
+    cfg = TransformerSkeletonMAEConfig(dim=32, depth=3, num_heads=2, decoder_depth=0, num_classes=4)
     model = SkeletonMAE(cfg)
     opt = build_optimizer(model, _recipe(weight_decay=0.05, layer_decay=0.5))
     group_of = {id(p): g for g in opt.param_groups for p in g["params"]}

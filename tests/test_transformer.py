@@ -9,7 +9,13 @@ import torch
 from safetensors.torch import load_file, save_file
 from synthetic import pretraining_losses
 
-from skeletonmae import CheckpointError, PreprocessConfig, SkeletonMAE, SkeletonMAEConfig
+from skeletonmae import (
+    CheckpointError,
+    PreprocessConfig,
+    SkeletonMAE,
+    TransformerSkeletonMAE,
+    TransformerSkeletonMAEConfig,
+)
 from skeletonmae.models import SkeletonModel
 from skeletonmae.models.base import config_from_dict
 from skeletonmae.models.transformer import PRESETS
@@ -20,7 +26,7 @@ TINY = dict(dim=32, depth=2, num_heads=2, decoder_dim=32, decoder_depth=1, decod
 def tiny(**kw) -> SkeletonMAE:
     torch.manual_seed(0)
     pre = PreprocessConfig(num_frames=kw.pop("num_frames", 16))
-    return SkeletonMAE(SkeletonMAEConfig(**{**TINY, **kw}, preprocess=pre))
+    return SkeletonMAE(TransformerSkeletonMAEConfig(**{**TINY, **kw}, preprocess=pre))
 
 
 # MAMP's published shape, without its preprocessing block (tiny() sets num_frames).
@@ -62,7 +68,7 @@ def test_mamp_config_has_mamp_token_grid():
 
 
 def test_mamp_preset_is_mamps_published_shape():
-    c = SkeletonMAEConfig.preset("mamp")
+    c = TransformerSkeletonMAEConfig.preset("mamp")
     assert (c.num_patches, c.num_joints, c.dim, c.depth, c.decoder_depth) == (30, 25, 256, 8, 3)
     assert (c.mask_strategy, c.mask_ratio, c.target, c.preprocess.max_persons) == (
         "motion",
@@ -73,16 +79,18 @@ def test_mamp_preset_is_mamps_published_shape():
 
 
 def test_preset_overrides_and_unknown_names():
-    c = SkeletonMAEConfig.preset("cpu-small", num_classes=10, preprocess={"num_frames": 64})
+    c = TransformerSkeletonMAEConfig.preset(
+        "cpu-small", num_classes=10, preprocess={"num_frames": 64}
+    )
     assert (c.num_classes, c.preprocess.num_frames, c.preprocess.align) == (10, 64, True)
     with pytest.raises(ValueError, match=r"did you mean 'mamp'.*cpu-small"):
-        SkeletonMAEConfig.preset("mamp-large")
+        TransformerSkeletonMAEConfig.preset("mamp-large")
 
 
 def test_a_config_dict_may_start_from_a_preset():
     d = {"arch": "skeletonmae-transformer", "preset": "cpu-small", "dim": 64}
     c = config_from_dict({**d, "preprocess": {"num_frames": 16}})
-    want = SkeletonMAEConfig.preset("cpu-small", dim=64, preprocess={"num_frames": 16})
+    want = TransformerSkeletonMAEConfig.preset("cpu-small", dim=64, preprocess={"num_frames": 16})
     assert c == want and (c.dim, c.depth, c.preprocess.num_frames) == (64, 6, 16)
     assert "preset" not in c.to_dict()  # saved configs hold every field
     with pytest.raises(ValueError, match="did you mean 'cpu-small'"):
@@ -145,7 +153,8 @@ def test_save_load_round_trip_is_exact(tmp_path):
     assert torch.equal(model(x), loaded(x))
     assert loaded.class_names == list("abcde")
     assert json.loads((tmp_path / "config.json").read_text())["arch"] == "skeletonmae-transformer"
-    assert isinstance(SkeletonModel.from_pretrained(tmp_path / "model.safetensors"), SkeletonMAE)
+    loaded = SkeletonModel.from_pretrained(tmp_path / "model.safetensors")
+    assert isinstance(loaded, TransformerSkeletonMAE)
 
 
 @pytest.mark.parametrize("tamper", ["drop", "extra", "reshape"])
@@ -200,7 +209,9 @@ def test_a_joint_encoder_initialises_a_multi_stream_classifier():
 
     pre = tiny()
     streams = PreprocessConfig(num_frames=16, streams=["bone", "joint", "motion"])
-    clf = SkeletonMAE(SkeletonMAEConfig(**TINY, in_channels=9, num_classes=4, preprocess=streams))
+    clf = SkeletonMAE(
+        TransformerSkeletonMAEConfig(**TINY, in_channels=9, num_classes=4, preprocess=streams)
+    )
     load_encoder(clf, pre)
     w = clf.encoder.patch_embed.weight
     assert torch.equal(w[:, 3:6], pre.encoder.patch_embed.weight)
@@ -215,16 +226,9 @@ def test_an_encoder_sharing_no_stream_does_not_fit():
 
     def model(*streams: str) -> SkeletonMAE:
         pre = PreprocessConfig(num_frames=16, streams=list(streams))
-        return SkeletonMAE(SkeletonMAEConfig(**TINY, in_channels=3 * len(streams), preprocess=pre))
+        return SkeletonMAE(
+            TransformerSkeletonMAEConfig(**TINY, in_channels=3 * len(streams), preprocess=pre)
+        )
 
     with pytest.raises(ValueError, match="patch_embed"):
         load_encoder(model("joint", "motion"), model("bone"))
-
-
-def test_configs_saved_with_the_finetune_head_load_as_ln_linear(recwarn):
-    saved = {**SkeletonMAEConfig(num_classes=3).to_dict(), "head": "finetune"}
-    config = config_from_dict(saved)
-    assert config.head == "ln-linear" and not recwarn.list
-    with pytest.warns(DeprecationWarning, match="now called 'ln-linear'"):
-        assert SkeletonMAEConfig(num_classes=3, head="finetune").head == "ln-linear"
-    assert isinstance(SkeletonMAE(config).head[0], torch.nn.LayerNorm)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from skeletonmae import Clip, ClipFormatError, PreprocessConfig, get_layout, preprocess
 from skeletonmae.transforms import (
@@ -15,7 +14,6 @@ from skeletonmae.transforms import (
     random_crop_resize,
     random_rotate,
     resample,
-    rotate_batch,
     rotation_matrices,
     select_persons,
 )
@@ -82,17 +80,6 @@ def test_rotations_preserve_bone_lengths_and_differ_per_sample():
     np.testing.assert_allclose(np.linalg.det(r), 1.0)
     flat = random_rotate(clip_array(c=2), 0.5, np.random.default_rng(2))
     assert flat.shape[-1] == 2
-    # Batched torch rotation: one rotation per sample, lengths kept.
-    x = torch.from_numpy(np.stack([np.transpose(data, (3, 1, 2, 0))] * 3))  # (3, C, T, V, M)
-    y = rotate_batch(x, 0.5, torch.Generator().manual_seed(0)).numpy()
-    lengths = bone_lengths(data)
-    for i in range(3):
-        np.testing.assert_allclose(
-            bone_lengths(np.transpose(y[i], (3, 1, 2, 0))), lengths, rtol=1e-4, atol=1e-5
-        )
-    assert not np.allclose(y[0], y[1])
-    with pytest.raises(ValueError, match="3 coordinates"):
-        rotate_batch(x[:, :2], 0.5)
 
 
 def test_center_puts_the_centre_joint_at_the_origin():

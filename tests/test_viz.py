@@ -23,7 +23,7 @@ from skeletonmae.cli import main  # noqa: E402
 from skeletonmae.clip import Clip  # noqa: E402
 from skeletonmae.formats import load_clip  # noqa: E402
 from skeletonmae.layouts import get_layout  # noqa: E402
-from skeletonmae.models.transformer import SkeletonMAE, SkeletonMAEConfig  # noqa: E402
+from skeletonmae.models.transformer import TransformerSkeletonMAE, TransformerSkeletonMAEConfig  # noqa: E402
 from skeletonmae.transforms import PreprocessConfig  # noqa: E402
 
 CLIPS = Path(__file__).resolve().parents[1] / "examples" / "clips"
@@ -35,13 +35,13 @@ def clip() -> Clip:
     return load_clip(CLIPS / "throw.npy", layout="kinect-v1")
 
 
-def tiny_model(**kw) -> SkeletonMAE:
+def tiny_model(**kw) -> TransformerSkeletonMAE:
     torch.manual_seed(0)
     sizes = {"dim": 16, "depth": 1, "num_heads": 2, "decoder_dim": 16, "decoder_depth": 1,
              "decoder_heads": 2}  # fmt: skip
     kw.setdefault("preprocess", PreprocessConfig(num_frames=16))
-    cfg = SkeletonMAEConfig(**{**sizes, **kw})
-    return SkeletonMAE(cfg).eval()
+    cfg = TransformerSkeletonMAEConfig(**{**sizes, **kw})
+    return TransformerSkeletonMAE(cfg).eval()
 
 
 def _is_grey(rgb: np.ndarray) -> np.ndarray:
@@ -181,7 +181,7 @@ def test_reconstruct_keeps_visible_tokens_and_uses_the_model_mask(clip, target):
     assert np.isfinite(rec.reconstruction).all()
 
 
-def _perfect_decoder(model: SkeletonMAE, monkeypatch) -> None:
+def _perfect_decoder(model: TransformerSkeletonMAE, monkeypatch) -> None:
     """Make the decoder's prediction the exact (normalised) target."""
     original = model.pretrain_loss
 

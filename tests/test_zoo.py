@@ -21,7 +21,13 @@ from zoo_helpers import (
     tiny_model,
 )
 
-from skeletonmae import SkeletonMAE, SkeletonModel, zoo
+from skeletonmae import (
+    SkeletonMAE,
+    SkeletonModel,
+    TransformerSkeletonMAE,
+    TransformerSkeletonMAEConfig,
+    zoo,
+)
 from skeletonmae.hub import ChecksumError, ModelNotFoundError, resolve_pretrained
 from skeletonmae.modelcard import render_model_card
 
@@ -222,7 +228,8 @@ def test_make_entry_records_the_checkpoint(tmp_path):
     assert e["architecture"] == "skeletonmae-transformer"
     assert e["class_names"] == CLASSES and e["task"] == "action-classification"
     assert e["layout"] == "kinect-v1" and e["preprocess"]["num_frames"] == 8
-    assert not {"arch", "layout", "layout_spec", "preprocess", "class_names"} & set(e["config"])
+    lifted = {"arch", "summary", "papers", "layout", "layout_spec", "preprocess", "class_names"}
+    assert not lifted & set(e["config"])
     assert e["config"]["num_classes"] == 3
     assert (e["dataset"], e["protocol"], e["eval_split"]) == ("nw-ucla", "xview", "xview_test")
     assert [(m["name"], m["value"], m["command"]) for m in e["metrics"]] == [
@@ -230,7 +237,11 @@ def test_make_entry_records_the_checkpoint(tmp_path):
         ("top5", RESULTS["top5"], RESULTS["command"]),
     ]
     assert e["revision"] == "" and e["repo_id"] == "skeletonmae/tiny-a"
-    assert (e["summary"], e["papers"]) == ("", [])  # the zoo layer knows no architecture
+    # what the architecture is comes from config.json, where save_pretrained wrote it
+    assert (e["summary"], e["papers"][0]["url"]) == (
+        TransformerSkeletonMAE.summary,
+        TransformerSkeletonMAE.papers[0].url,
+    )
     assert (e["stage"], e["recipe"], e["description"]) == ("finetune", "tiny-finetune", "d")
 
 
@@ -414,7 +425,7 @@ def test_push_to_hub_local_dir_writes_save_pretrained_files_and_a_card(tmp_path)
     card = (tmp_path / "repo" / "README.md").read_text()
     assert card_metadata_errors(card) == [] and 'from_pretrained("org/tiny")' in card
     assert "research use only" in card
-    assert SkeletonMAE.summary in card and SkeletonMAE.papers[0].url in card
+    assert TransformerSkeletonMAE.summary in card and TransformerSkeletonMAE.papers[0].url in card
     with pytest.raises(ValueError, match="org/name"):
         model.push_to_hub("no-org", local_dir=tmp_path / "x")
 
@@ -438,3 +449,25 @@ def test_each_bundled_model_ships_its_card_as_generated_from_the_manifest():
         card = (manifest.weights_dir(e["name"]) / "README.md").read_text()
         assert card == render_model_card(e), f"{e['name']}: re-generate its card"
         assert "pipeline_tag: " in card and "license_link: " in card
+
+
+def test_bundled_configs_are_saved_in_todays_form_with_their_architecture_facts():
+    """Each bundled config.json is what its config writes today (no loader shim serves it), and
+    states what the architecture is, as zoo entries and cards use it."""
+    from skeletonmae.models.base import config_from_dict
+
+    for e in PACKAGE.data["models"]:
+        if not e["bundled"]:
+            continue
+        saved = json.loads((PACKAGE.weights_dir(e["name"]) / "config.json").read_text())
+        assert config_from_dict(saved).to_dict() == saved, e["name"]
+        assert saved["summary"] == e["summary"] and saved["papers"] == e["papers"], e["name"]
+        assert saved["summary"], e["name"]
+
+
+def test_a_config_from_before_the_agreement_term_was_removed_still_loads():
+    from skeletonmae.models.base import config_from_dict
+
+    cfg = TransformerSkeletonMAEConfig(num_classes=3)
+    old = {**cfg.to_dict(), "invariance_weight": 0.0, "projector_dim": 128}
+    assert config_from_dict(old).to_dict() == cfg.to_dict()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from skeletonmae import PreprocessConfig, SkeletonMAE, SkeletonMAEConfig, SkeletonModel
+from skeletonmae import PreprocessConfig, SkeletonMAE, SkeletonModel, TransformerSkeletonMAEConfig
 
 CLASSES = ["wave", "sit down", "kick"]
 
@@ -52,7 +52,7 @@ def tiny_model(*, num_classes: int = 3, graph: bool = False, seed: int = 0) -> S
             **common, dim=8, encoder_layers=1, strl_layers=1, head_hidden=8, temporal_kernel=3
         )
         return GraphSkeletonMAE(cfg).eval()
-    cfg = SkeletonMAEConfig(
+    cfg = TransformerSkeletonMAEConfig(
         **common, dim=16, depth=1, num_heads=2, decoder_dim=16, decoder_depth=1, decoder_heads=2
     )
     return SkeletonMAE(cfg).eval()

@@ -57,13 +57,13 @@ def reconstruct(
     except ImportError as e:
         raise click.ClickException(str(e)) from None
     from ..fileio import atomic_write
-    from ..models.transformer import SkeletonMAE
+    from ..models import SkeletonMAE, TransformerSkeletonMAE
 
     try:
         model = SkeletonMAE.from_pretrained(model_name)
     except (OSError, ValueError) as e:
         raise click.ClickException(f"cannot load model {model_name!r}: {e}") from None
-    if not isinstance(model, SkeletonMAE) or model.decoder is None:
+    if not isinstance(model, TransformerSkeletonMAE) or model.decoder is None:
         raise click.ClickException(
             f"model {model_name!r} ({model.config.arch}) has no System A decoder; reconstruct "
             "needs a pre-trained skeletonmae-transformer checkpoint with decoder_depth > 0"

@@ -124,11 +124,10 @@ def info(name: str, as_json: bool) -> None:
     """The manifest entry of zoo model NAME, or what a model directory or training run (its
     config, weights and results) would be as one."""
     if Path(name).is_dir():
-        from ..models import architecture_facts
         from ..zoo import make_entry
 
         try:
-            e = make_entry(Path(name).resolve().name, name, describe=architecture_facts)
+            e = make_entry(Path(name).resolve().name, name)
         except FileNotFoundError:
             raise click.ClickException(
                 f"{name}: not a model directory or training run (no config.json and "
@@ -227,6 +226,7 @@ def _clips(
     """Read every clip first, so that a bad file stops the command before any output; with
     ``skip_errors`` bad files are reported on stderr and left out. Returns (clips, their files,
     each left-out file's error)."""
+    from ..inference import read_clip
     from ..pose import is_media
     from ..progress import progress
 
@@ -235,7 +235,7 @@ def _clips(
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                clips.append(model.to_clip(f, layout=layout, units=units))
+                clips.append(read_clip(f, model.config, layout=layout, units=units))
             if is_media(f):
                 kind = "3-D world" if model.config.coord_channels == 3 else "2-D image"
                 click.echo(
@@ -522,7 +522,6 @@ def push(
     """Publish NAME_OR_PATH (zoo name or model directory): config.json, model.safetensors and a
     model card README.md generated from its manifest entry."""
     from .. import hub, zoo
-    from ..models import architecture_facts
 
     result = hub.push(
         name_or_path,
@@ -532,7 +531,6 @@ def push(
         token=token,
         commit_message=commit_message,
         record_revision=record_revision,
-        describe=architecture_facts,
     )
     if result.folder is not None:
         click.echo(
@@ -586,7 +584,6 @@ def register(
     """Maintainers: add (or replace) zoo entry NAME for the checkpoint in SOURCE (a model
     directory, or a training run's output directory with model/ and results.json)."""
     from .. import zoo
-    from ..models import architecture_facts
 
     fields: dict[str, Any] = {"description": description, "license": license_}
     if repo_id:
@@ -599,7 +596,6 @@ def register(
         bundled=bundle,
         default=make_default,
         manifest=manifest,
-        describe=architecture_facts,
         **fields,
     )
     where = zoo.manifest_path(manifest)

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
 from ..models.base import ModelConfig, SkeletonModel, build_model
 from ..progress import progress
+from ..runs import RunDir, RunResults
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset, label_subset
 from .optim import build_optimizer, lr_at, set_lr
@@ -124,7 +125,7 @@ def _resolve_init(init: str, output: Path) -> tuple[str, bool]:
     is one, else as given for `from_pretrained` (a model or run directory, a file, a zoo name or
     Hub id); and whether it was the sibling run."""
     sibling = output.parent / init
-    if (sibling / "model" / "config.json").is_file():
+    if RunDir(sibling).has_model():
         return str(sibling), True
     return init, False
 
@@ -251,8 +252,9 @@ def run(
     progress: bool = True,
     command: str | None = None,
     snapshot_minutes: Sequence[float] = (),
-) -> dict[str, Any]:
-    """Run one training stage of ``recipe`` on the dataset at ``data_root``; returns results.
+) -> RunResults:
+    """Run one training stage of ``recipe`` on the dataset at ``data_root``; returns what
+    ``results.json`` records.
 
     An output directory that already holds a run is continued with ``resume`` (which needs its
     checkpoint; a larger ``recipe.epochs`` extends a finished run) or started again with
@@ -262,8 +264,9 @@ def run(
     across resumes, so that a run beside another is measured fairly), to measure accuracy
     against compute along one schedule."""
     start = time.time()
-    output = Path(output)
-    checkpoint = _check_output(output, recipe, resume=resume, overwrite=overwrite)
+    run_dir = RunDir(Path(output))
+    output = run_dir.path
+    checkpoint = _check_output(run_dir, recipe, resume=resume, overwrite=overwrite)
     dev = resolve_device(device)
     dd = _init_distributed(dev)
     if dev.type == "cuda" and dd.world > 1:
@@ -291,49 +294,54 @@ def run(
     model = _build_model(recipe, dataset.class_names, init).to(dev)
     if dd.main:
         output.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(output / "recipe.json", recipe.to_dict())
+        write_json_atomic(run_dir.recipe_file, recipe.to_dict())
 
     if recipe.stage == "linear-probe":
         history = _linear_probe(model, recipe, train_clips)
     else:
         history = _train(
-            model, recipe, train_clips, output, dd, checkpoint, progress, snapshot_minutes
+            model, recipe, train_clips, run_dir, dd, checkpoint, progress, snapshot_minutes
         )
 
     if dd.world > 1:
         history["replica_sha256"] = _agree_across_ranks(model)
-    results: dict[str, Any] = {
-        "recipe": recipe.name,
-        "recipe_sha256": recipe.fingerprint(),
-        "stage": recipe.stage,
-        "dataset": recipe.dataset,
-        "train_split": recipe.train_split,
-        "init": recipe.init,
-        "num_train_clips": len(train_clips),
+    extra = {
         **({"dataset_summary": dataset.summary} if dataset.summary else {}),
         "skipped_clips": skipped,
         **history,
     }
+    results = RunResults(
+        recipe=recipe.name,
+        recipe_sha256=recipe.fingerprint(),
+        stage=recipe.stage,
+        dataset=recipe.dataset,
+        train_split=recipe.train_split,
+        init=recipe.init,
+        num_train_clips=len(train_clips),
+        extra=extra,
+    )
     if eval_clips and recipe.stage != "pretrain" and dd.main:
-        results.update(eval_split=recipe.eval_split, **evaluate_model(model, eval_clips))
-    results["wall_time_s"] = round(time.time() - start, 1)
-    results["threads"] = torch.get_num_threads()  # what bit-for-bit reproduction depends on
-    results["device"] = str(dev)
-    results["command"] = command
+        results = replace(
+            results, eval_split=recipe.eval_split, **evaluate_model(model, eval_clips)
+        )
+    results = replace(
+        results,
+        wall_time_s=round(time.time() - start, 1),
+        threads=torch.get_num_threads(),  # what bit-for-bit reproduction depends on
+        device=str(dev),
+        command=command,
+    )
     if dd.main:
-        model.save_pretrained(output / "model")
-        write_json_atomic(output / "results.json", results)
+        model.save_pretrained(run_dir.model)
+        run_dir.write_results(results)
         print(_summary(results), flush=True)
     if dd.world > 1:
         dist.barrier()
     return results
 
 
-_RUN_FILES = ("checkpoint.pt", "metrics.jsonl", "results.json")
-
-
 def _check_output(
-    output: Path, recipe: Recipe, *, resume: bool, overwrite: bool
+    run_dir: RunDir, recipe: Recipe, *, resume: bool, overwrite: bool
 ) -> dict[str, Any] | None:
     """Refuse to clobber an existing run, or to resume one that cannot be resumed; remove the
     temporary files a killed run left behind. Returns the checkpoint to resume from (read and
@@ -342,27 +350,26 @@ def _check_output(
         raise ValueError("--resume continues a run and --overwrite starts it again: pass one")
     if resume and recipe.stage == "linear-probe":
         raise ValueError("a linear probe has no checkpoint to resume: run it again (--overwrite)")
-    if resume and not (output / "checkpoint.pt").is_file():
+    if resume and not run_dir.checkpoint.is_file():
         raise FileNotFoundError(
-            f"--resume: {output / 'checkpoint.pt'} does not exist (no run to continue there)"
+            f"--resume: {run_dir.checkpoint} does not exist (no run to continue there)"
         )
     checkpoint = None
     if resume:  # a bad or foreign checkpoint stops the run before anything is written
-        checkpoint = load_checkpoint(output / "checkpoint.pt")
-        _check_resumable(checkpoint, recipe, output / "checkpoint.pt")
-    existing = [f for f in _RUN_FILES if (output / f).exists()]
+        checkpoint = load_checkpoint(run_dir.checkpoint)
+        _check_resumable(checkpoint, recipe, run_dir.checkpoint)
+    existing = run_dir.run_files()
     if existing and not (resume or overwrite):
         raise FileExistsError(
-            f"{output} already holds a run ({', '.join(existing)}); pass --resume to continue "
-            "it, --overwrite to start again, or another --output"
+            f"{run_dir.path} already holds a run ({', '.join(f.name for f in existing)}); pass "
+            "--resume to continue it, --overwrite to start again, or another --output"
         )
     if overwrite:
-        for f in _RUN_FILES:
-            (output / f).unlink(missing_ok=True)
-    if output.is_dir():
-        for f in _RUN_FILES:
-            for tmp in output.glob(temp_prefix(f) + "*"):
-                tmp.unlink(missing_ok=True)
+        for f in existing:
+            f.unlink()
+    for f in (run_dir.checkpoint, run_dir.metrics, run_dir.results_file):
+        for tmp in f.parent.glob(temp_prefix(f.name) + "*"):
+            tmp.unlink(missing_ok=True)
     return checkpoint
 
 
@@ -436,15 +443,13 @@ class _WeightAverage:
                 avg.copy_(v)
 
 
-def _summary(r: dict[str, Any]) -> str:
-    parts = [f"summary: {r['recipe']} ({r['stage']}) on {r['dataset']}"]
-    if "top1" in r:
-        parts.append(
-            f"{r['eval_split']} top1={r['top1']:.2f} top5={r['top5']:.2f} ({r['num_clips']} clips)"
-        )
-    if "final_loss" in r:
-        parts.append(f"final train loss={r['final_loss']:.4f}")
-    parts.append(f"wall {r['wall_time_s']:.0f}s")
+def _summary(r: RunResults) -> str:
+    parts = [f"summary: {r.recipe} ({r.stage}) on {r.dataset}"]
+    if r.top1 is not None:
+        parts.append(f"{r.eval_split} top1={r.top1:.2f} top5={r.top5:.2f} ({r.num_clips} clips)")
+    if "final_loss" in r.extra:
+        parts.append(f"final train loss={r.extra['final_loss']:.4f}")
+    parts.append(f"wall {r.wall_time_s:.0f}s")
     return " | ".join(parts)
 
 
@@ -452,7 +457,7 @@ def _train(
     model: SkeletonModel,
     recipe: Recipe,
     clips: list[Clip],
-    output: Path,
+    run_dir: RunDir,
     dd: _Dist,
     checkpoint: dict[str, Any] | None,
     progress: bool,
@@ -476,7 +481,7 @@ def _train(
     optimizer = build_optimizer(model, recipe)
     average = _WeightAverage(model, recipe.ema_decay) if recipe.ema_decay else None
     first_epoch, step, cpu_time = 0, 0, 0.0
-    ckpt_path = output / "checkpoint.pt"
+    ckpt_path = run_dir.checkpoint
     if checkpoint is not None:
         state = checkpoint
         model.load_state_dict(state["model"])
@@ -487,10 +492,10 @@ def _train(
         first_epoch, step = state["epoch"], state["step"]
         cpu_time = float(state.get("cpu_time_s", 0.0))  # absent in runs before 2026-12
         if dd.main:
-            _truncate_metrics(output / "metrics.jsonl", first_epoch)
+            _truncate_metrics(run_dir.metrics, first_epoch)
             print(f"resuming {recipe.name} at epoch {first_epoch + 1}", flush=True)
     elif dd.main:
-        (output / "metrics.jsonl").unlink(missing_ok=True)
+        run_dir.metrics.unlink(missing_ok=True)
 
     loss_value = float("nan")
     for epoch in range(first_epoch, recipe.epochs):
@@ -542,7 +547,7 @@ def _train(
         if train:
             record["train_acc"] = round(100.0 * correct / count, 2)
         if dd.main:
-            _log(output / "metrics.jsonl", record)
+            _log(run_dir.metrics, record)
             save_checkpoint(
                 ckpt_path,
                 {
@@ -557,7 +562,7 @@ def _train(
                 },
             )
             print(json.dumps({"recipe": recipe.name, **record}), flush=True)
-            _save_snapshots(model, output, snapshot_minutes, record)
+            _save_snapshots(model, run_dir, snapshot_minutes, record)
     history = {
         "epochs": recipe.epochs,
         "final_loss": round(loss_value, 5),
@@ -570,12 +575,12 @@ def _train(
 
 
 def _save_snapshots(
-    model: SkeletonModel, output: Path, minutes: Sequence[float], record: dict[str, Any]
+    model: SkeletonModel, run_dir: RunDir, minutes: Sequence[float], record: dict[str, Any]
 ) -> None:
     """Save the model under ``snapshots/<m>min`` for each mark ``m`` (CPU-minutes) the training
     has passed and that has no snapshot yet, with the epoch and time it was taken at."""
     for m in minutes:
-        folder = output / "snapshots" / f"{m:g}min"
+        folder = run_dir.snapshots / f"{m:g}min"
         if record["cpu_time_s"] >= 60 * m and not (folder / "snapshot.json").is_file():
             model.save_pretrained(folder)
             write_json_atomic(folder / "snapshot.json", {"minutes": m, **record})

@@ -1,8 +1,9 @@
 """What every zoo model shares: a JSON config, strict safetensors save/load, `from_pretrained`,
 and the inference API (`classify`, `extract_features`) that applies the model's own preprocessing.
 
-Architectures register here by their config's ``arch`` string, so that loading a checkpoint
-builds the right class whichever class `from_pretrained` was called on.
+Architectures register here by their config's ``arch`` string: loading a checkpoint builds the
+class its config names (`SkeletonModel.from_pretrained` and the front door `SkeletonMAE` load
+any; a concrete class loads only its own architecture).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import copy
 import json
 import os
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -25,17 +25,15 @@ from torch import nn
 
 from ..clip import Clip
 from ..fileio import atomic_write, write_text_atomic
-from ..formats import load_clip
-from ..io.arrays import array_to_clip
-from ..layouts import Layout, available_layouts, get_layout, register_layout, upside_down
+from ..layouts import Layout, get_layout, register_layout
 from ..modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from ..names import check_keys, did_you_mean
-from ..pose import estimate_poses, is_media
 from ..progress import progress
 from ..transforms import PreprocessConfig, preprocess, preprocess_views
 
 if TYPE_CHECKING:
     from ..hub import PushResult
+    from ..inference import ClipLike
 
 __all__ = [
     "ARCHITECTURES",
@@ -44,11 +42,9 @@ __all__ = [
     "ModelConfig",
     "Paper",
     "SkeletonModel",
-    "architecture_facts",
     "average_persons",
     "build_model",
     "config_from_dict",
-    "load_model",
     "pool_tokens",
     "pooled_dim",
 ]
@@ -99,9 +95,6 @@ class ModelConfig:
     # Named configurations of the architecture (`preset`); a config dict may start from one with
     # a "preset" key, its other fields overriding the preset's.
     presets: ClassVar[dict[str, dict[str, Any]]] = {}
-    # Values renamed since configs were first saved, {(field, old value): new value}: a saved
-    # config holding an old value loads as the new one; code passing it gets a DeprecationWarning.
-    renamed_values: ClassVar[dict[tuple[str, str], str]] = {}
     # The `skeletonmae.masking` strategies an architecture that pre-trains accepts for its
     # ``mask_strategy`` field (empty: no such field), checked here for every architecture.
     mask_strategies: ClassVar[tuple[str, ...]] = ()
@@ -118,15 +111,6 @@ class ModelConfig:
     temperature: float = 1.0
 
     def __post_init__(self) -> None:
-        for (name, old), new in self.renamed_values.items():
-            if getattr(self, name) == old:
-                warnings.warn(
-                    f"{type(self).__name__}: {name}={old!r} is now called {new!r}; the old "
-                    "name will stop working in a future version",
-                    DeprecationWarning,
-                    stacklevel=4,
-                )
-                setattr(self, name, new)
         if isinstance(self.preprocess, dict):
             self.preprocess = PreprocessConfig.from_dict(self.preprocess)
         if self.num_classes < 0 or len(self.class_names) not in (0, self.num_classes):
@@ -152,19 +136,7 @@ class ModelConfig:
                 f"{len(self.preprocess.streams)} input streams {list(self.preprocess.streams)}"
             )
         if self.layout_spec is not None:
-            spec = Layout.from_dict(self.layout_spec)
-            known = available_layouts()
-            facts = ("derived", "axes", "units")
-            if spec.name in known and not all(k in self.layout_spec for k in facts):
-                # configs written before layouts declared derived joints, axes and units keep
-                # today's for the same skeleton
-                current = get_layout(spec.name)
-                if (current.joints, current.parents) == (spec.joints, spec.parents):
-                    spec = replace(
-                        spec,
-                        **{k: getattr(current, k) for k in facts if k not in self.layout_spec},
-                    )
-            register_layout(spec, overwrite=True)
+            register_layout(Layout.from_dict(self.layout_spec), overwrite=True)
         lay = get_layout(self.layout)
         self.layout = lay.name
         self.layout_spec = lay.to_dict()
@@ -206,9 +178,16 @@ class ModelConfig:
         return self.in_channels // len(self.preprocess.streams)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: ``arch``, what the architecture is (``summary``, ``papers``: facts
+        for zoo entries and model cards, read back but not options) and every field."""
         d = asdict(self)
         d["preprocess"] = self.preprocess.to_dict()
-        return {"arch": self.arch, **d}
+        model = ARCHITECTURES.get(self.arch)
+        facts = {
+            "summary": model.summary if model else "",
+            "papers": [p._asdict() for p in model.papers] if model else [],
+        }
+        return {"arch": self.arch, **facts, **d}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ModelConfig:
@@ -216,15 +195,12 @@ class ModelConfig:
         `ValueError` that names them."""
         if not isinstance(d, dict):
             raise ValueError(f"a model config is a JSON object, got {type(d).__name__}")
-        d = dict(d)
+        d = {k: v for k, v in d.items() if k not in _FACTS and k not in _RETIRED}
         arch = d.pop("arch", cls.arch)
         if arch != cls.arch:
             raise ValueError(f"config is for architecture {arch!r}, not {cls.arch!r}")
         if "preset" in d:
             d = cls._with_preset(d.pop("preset"), d)
-        for (name, old), new in cls.renamed_values.items():
-            if d.get(name) == old:
-                d[name] = new
         check_keys(d, (f.name for f in fields(cls)), f"{cls.__name__} options")
         hints = get_type_hints(cls)
         for name, value in d.items():
@@ -241,6 +217,12 @@ class ModelConfig:
 
 
 ARCHITECTURES: dict[str, type[SkeletonModel]] = {}
+# Keys of a config's JSON form that state facts about the architecture, not options.
+_FACTS = ("summary", "papers")
+# Options of the cross-view agreement term, removed after 0.1.0 (no shipped recipe used it; it
+# measured negative): dropped when an older config is read. A model pre-trained with the term
+# does not load (its projector's weights are unexpected keys).
+_RETIRED = ("invariance_weight", "invariance_temperature", "invariance_rotate", "projector_dim")
 # Field types checked when a config is read from JSON (an int is a valid float).
 _SCALARS: dict[Any, tuple[type, ...]] = {int: (int,), float: (int, float), str: (str,)}
 
@@ -257,53 +239,11 @@ def config_from_dict(d: dict[str, Any]) -> ModelConfig:
     return ARCHITECTURES[arch].config_class.from_dict(d)
 
 
-def load_model(name_or_path: str | os.PathLike, **options: Any) -> SkeletonModel:
-    """The model a zoo name, Hub repo id or local path holds, of whichever architecture its
-    config names (System A, System B or an ensemble); ``options`` are those of
-    `SkeletonModel.from_pretrained`, which this is."""
-    return SkeletonModel.from_pretrained(name_or_path, **options)
-
-
-def create_model(
-    name_or_path: str | os.PathLike,
-    pretrained: bool = True,
-    num_classes: int | None = None,
-    class_names: Sequence[str] | None = None,
-    **options: Any,
-) -> SkeletonModel:
-    """timm's ``create_model`` for the zoo: the model ``name_or_path`` holds, with its trained
-    weights or (``pretrained=False``) freshly initialised ones of the same architecture; with
-    ``num_classes``, a new head for that many classes on its encoder (`reset_classifier`),
-    ready to train in your own loop. ``options`` go to `SkeletonModel.from_pretrained`."""
-    model = SkeletonModel.from_pretrained(name_or_path, **options)
-    if not pretrained:
-        model = build_model(model.config)
-    if num_classes is not None:
-        model.reset_classifier(num_classes, class_names)
-    return model
-
-
 def build_model(config: ModelConfig | dict[str, Any]) -> SkeletonModel:
     """A freshly initialised model of the architecture a config (or config dict) names."""
     if not isinstance(config, ModelConfig):
         config = config_from_dict(config)
     return ARCHITECTURES[config.arch](config)
-
-
-def architecture_facts(arch: str) -> dict[str, Any]:
-    """The ``summary`` and ``papers`` that architecture ``arch`` declares, as the zoo entry
-    fields of those names (empty for an architecture this package does not know)."""
-    cls = ARCHITECTURES.get(arch)
-    if cls is None:
-        return {"summary": "", "papers": []}
-    return {"summary": cls.summary, "papers": [p._asdict() for p in cls.papers]}
-
-
-ClipLike = str | os.PathLike | Clip | np.ndarray | torch.Tensor
-UNITS = {"m": 1.0, "cm": 0.01, "mm": 0.001}  # factor to metres
-# Joints a pose estimator is less sure of than this (MediaPipe's visibility, COCO scores) are
-# given to the models as absent, like joints a sensor lost.
-CONFIDENCE_THRESHOLD = 0.5
 
 
 class Prediction(tuple):
@@ -392,7 +332,8 @@ class SkeletonModel(nn.Module):
     # The encoder's input projection, whose axis 1 runs over the input channels (streams ×
     # coordinates): `engine.load_encoder` maps it between models with different streams.
     input_projection: ClassVar[str] = ""
-    # What the architecture is, for model cards and zoo entries (`architecture_facts`).
+    # What the architecture is: written into config.json (`ModelConfig.to_dict`) for zoo
+    # entries and model cards.
     summary: ClassVar[str] = ""
     papers: ClassVar[tuple[Paper, ...]] = ()
     head: nn.Module | None
@@ -426,7 +367,11 @@ class SkeletonModel(nn.Module):
         except (OSError, json.JSONDecodeError) as e:
             raise CheckpointError(f"cannot read model config {config_path}: {e}") from None
         config = config_from_dict(d)
-        # The checkpoint decides the architecture, whichever class this was called on.
+        if cls is not SkeletonModel and not issubclass(ARCHITECTURES[config.arch], cls):
+            raise CheckpointError(
+                f"{config_path} holds a {config.arch} model, not a {cls.__name__}; load any "
+                "architecture with skeletonmae.SkeletonMAE.from_pretrained"
+            )
         model = build_model(config)
         model.load_weights(weights_path, map_location=map_location)
         return model.eval()
@@ -489,7 +434,8 @@ class SkeletonModel(nn.Module):
     ) -> SkeletonModel:
         """Load a zoo model by name, a Hub repo id (``org/name``), or a local directory (a model,
         or a training run with its ``model/``) or ``.safetensors`` file (with its ``config.json``
-        beside it). ``token`` (private repos) and ``force_download`` go to the Hub client."""
+        beside it): on `SkeletonModel` any architecture, on a concrete class only its own.
+        ``token`` (private repos) and ``force_download`` go to the Hub client."""
         from ..hub import resolve_pretrained
 
         config_path, weights_path = resolve_pretrained(
@@ -522,7 +468,6 @@ class SkeletonModel(nn.Module):
             self,
             repo_id,
             entry=entry,
-            describe=architecture_facts,
             local_dir=local_dir,
             private=private,
             token=token,
@@ -554,70 +499,11 @@ class SkeletonModel(nn.Module):
     def to_clip(
         self, clip: ClipLike, *, layout: str | None = None, units: str | None = None
     ) -> Clip:
-        """Read a path / array / `Clip` and map it onto this model's layout. ``units`` (``m``,
-        ``cm`` or ``mm``) converts 3-D coordinates to metres, what the zoo's models were trained
-        on; without it, a 3-D file or array whose scale looks like millimetres or centimetres is
-        warned about."""
-        if isinstance(clip, torch.Tensor):  # a tensor is read like the array it holds
-            clip = clip.detach().cpu().numpy()
-        if isinstance(clip, Clip):
-            c = clip
-        elif isinstance(clip, np.ndarray):
-            c = array_to_clip(clip, layout=layout or self.config.layout)
-        else:
-            p = Path(clip)
-            if is_media(p):  # a video or photo: MediaPipe's world (3-D) or image (2-D) landmarks
-                kind = "world" if self.config.coord_channels == 3 else "image"
-                c = estimate_poses(p).to_clip(kind)
-            elif p.suffix.lower() in (".npy", ".npz") and layout is None:
-                c = load_clip(p, layout=self._guess_layout(p))
-            else:
-                c = load_clip(p, layout=layout)
-        given = c.layout
-        converted = isinstance(clip, Clip) and given == self.config.layout  # checked when read
-        c = c.confident(CONFIDENCE_THRESHOLD).to_layout(self.config.layout)
-        if not converted and upside_down(c.data, self.config.layout):
-            said = (get_layout(given).axes or ("", "undeclared"))[1]
-            warnings.warn(
-                f"{c.source or 'clip'}: upside down for this model (its head is below its "
-                f"ankles), though layout {given!r} says y points {said}; negate y, or give "
-                "the layout whose axes it uses",
-                stacklevel=2,
-            )
-        if c.num_channels != self.config.coord_channels:
-            raise ValueError(
-                f"{c.source or 'clip'}: {c.num_channels}-D joints, but this model takes "
-                f"{self.config.coord_channels}-D ones (a 2-D pose cannot feed a 3-D model, nor "
-                "the other way round: pick a model of the clip's kind)"
-            )
-        if units is not None:
-            if units not in UNITS:
-                raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}")
-            return replace(c, data=c.data * np.float32(UNITS[units]))
-        if not isinstance(clip, Clip) and c.data.shape[-1] == 3 and self.config.coord_channels == 3:
-            tracked = c.data[np.abs(c.data).sum(axis=-1) > 0]
-            scale = float(np.median(np.abs(tracked))) if tracked.size else 0.0
-            if scale > 20:  # a person a few metres away: ~1 in metres, ~100 in cm, ~1000 in mm
-                unit, name = ("cm", "centimetres") if scale < 400 else ("mm", "millimetres")
-                warnings.warn(
-                    f"{c.source or 'clip'}: coordinates around {scale:.0f} look like {name}; "
-                    f"the model expects metres (--units {unit}, or in Python "
-                    f"model.to_clip(path, units={unit!r}) before classifying)",
-                    stacklevel=2,
-                )
-        return c
+        """A path (clip file, video or photo), array, tensor or `Clip` as a `Clip` on this model's
+        layout and units: `skeletonmae.inference.read_clip` with this model's config."""
+        from ..inference import read_clip
 
-    def _guess_layout(self, path: Path) -> str | None:
-        """Arrays without a stated layout are read in the model's layout when the joint count
-        fits it (an .npz that names its layout keeps it)."""
-        if path.suffix.lower() == ".npz":
-            try:
-                with np.load(path, allow_pickle=False) as z:
-                    if "layout" in z:
-                        return None
-            except (ValueError, OSError, EOFError, zipfile.BadZipFile):
-                return None
-        return self.config.layout
+        return read_clip(clip, self.config, layout=layout, units=units)
 
     def prepare(self, clips: Iterable[ClipLike], *, layout: str | None = None) -> torch.Tensor:
         """Clips → a preprocessed (N, C, T, V, M) batch of whole clips on the model's device."""

@@ -32,9 +32,8 @@ from torch import nn
 
 from .. import masking
 from ..layouts import get_layout
-from ..transforms import rotate_batch
 from .base import ModelConfig, Paper, SkeletonModel, pool_tokens, pooled_dim
-from .layers import info_nce, linear_head, projector
+from .layers import linear_head
 
 __all__ = [
     "PRESETS",
@@ -103,7 +102,6 @@ class GraphSkeletonMAEConfig(ModelConfig):
     presets = PRESETS
     mask_strategies: ClassVar[tuple[str, ...]] = ("region", "joint")  # of masking.STRATEGIES
     # "random" read like token masking
-    renamed_values: ClassVar[dict[tuple[str, str], str]] = {("mask_strategy", "random"): "joint"}
     dim: int = 64
     encoder_layers: int = 3
     decoder_layers: int = 1
@@ -117,10 +115,6 @@ class GraphSkeletonMAEConfig(ModelConfig):
     beta: float = 2.0
     loss: str = "sce"
     remask: bool = True
-    invariance_weight: float = 0.0  # cross-view agreement term, as in System A (3-D input only)
-    invariance_temperature: float = 0.2
-    invariance_rotate: float = 0.5
-    projector_dim: int = 64
     head: str = "strl"
     strl_layers: int = 3
     temporal_kernel: int = 9
@@ -382,11 +376,6 @@ class GraphSkeletonMAE(SkeletonModel):
             self.decoder = GraphDecoder(c)
         else:
             self.mask_token, self.decoder = None, None
-        self.projector = (
-            projector(c.dim, c.projector_dim)
-            if self.decoder is not None and c.invariance_weight > 0
-            else None
-        )
         parents = torch.from_numpy(get_layout(c.layout).parent_index)
         self.register_buffer("parent_index", parents, persistent=False)
         self.strl = STRL(c) if c.num_classes and c.head == "strl" else None
@@ -479,18 +468,7 @@ class GraphSkeletonMAE(SkeletonModel):
         else:
             per_joint = ((pred - target) ** 2).mean(dim=-1)
             loss = (per_joint * weight).sum() / weight.sum().clamp_min(1.0)
-        extras = {"pred": pred, "target": target, "mask": mask.reshape(b, t * v)}
-        if self.projector is not None and b > 1 and c.coord_channels == 3:
-            masked = codes.mean(dim=(1, 2))
-            other = self.encoder(rotate_batch(flat, c.invariance_rotate, generator))
-            agreement = info_nce(
-                self.projector(masked),
-                self.projector(other.mean(dim=(1, 2))),
-                c.invariance_temperature,
-            )
-            extras.update(reconstruction=loss.detach(), agreement=agreement.detach())
-            loss = loss + c.invariance_weight * agreement
-        return loss, extras
+        return loss, {"pred": pred, "target": target, "mask": mask.reshape(b, t * v)}
 
     def target(self, x: torch.Tensor) -> torch.Tensor:
         """(B, C, T, V) input → (B, T, V, coords) reconstruction target: the joints' coordinates

@@ -15,6 +15,7 @@ data2vec-like).
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,9 +25,8 @@ from einops import rearrange
 from torch import nn
 
 from .. import masking
-from ..transforms import rotate_batch
 from .base import ModelConfig, Paper, SkeletonModel, pool_tokens, pooled_dim
-from .layers import info_nce, linear_head, projector
+from .layers import linear_head
 
 __all__ = [
     "DECODERS",
@@ -36,10 +36,10 @@ __all__ = [
     "TARGETS",
     "Block",
     "CrossDecoder",
-    "SkeletonDecoder",
-    "SkeletonEncoder",
-    "SkeletonMAE",
-    "SkeletonMAEConfig",
+    "TransformerDecoder",
+    "TransformerEncoder",
+    "TransformerSkeletonMAE",
+    "TransformerSkeletonMAEConfig",
 ]
 
 # The `skeletonmae.masking.STRATEGIES` System A accepts.
@@ -83,14 +83,13 @@ PRESETS: dict[str, dict] = {
 
 
 @dataclass
-class SkeletonMAEConfig(ModelConfig):
+class TransformerSkeletonMAEConfig(ModelConfig):
     """System A configuration. Sizes default to a model that trains on a 2-core CPU."""
 
     arch = "skeletonmae-transformer"
     presets = PRESETS
     mask_strategies: ClassVar[tuple[str, ...]] = MASK_STRATEGIES
     # "finetune" named a stage, not a head
-    renamed_values: ClassVar[dict[tuple[str, str], str]] = {("head", "finetune"): "ln-linear"}
     patch_size: int = 4
     dim: int = 128
     depth: int = 6
@@ -129,14 +128,6 @@ class SkeletonMAEConfig(ModelConfig):
     teacher_decay: float = 0.996
     teacher_layers: int = 3
     variance_weight: float = 1.0
-    # Cross-view agreement added to the reconstruction loss (0 turns it off; 3-D input only): the
-    # masked view's pooled latent and the pooled encoding of the whole clip under another random
-    # rotation are projected (MLP → projector_dim) and matched by a symmetric InfoNCE over the
-    # batch.
-    invariance_weight: float = 0.0
-    invariance_temperature: float = 0.2
-    invariance_rotate: float = 0.5
-    projector_dim: int = 128
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -167,8 +158,6 @@ class SkeletonMAEConfig(ModelConfig):
             raise ValueError(f"variance_weight must be >= 0, got {self.variance_weight}")
         if self.head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {self.head!r}")
-        if self.invariance_weight < 0 or not self.invariance_temperature > 0:
-            raise ValueError("invariance_weight must be >= 0 and invariance_temperature > 0")
 
     @property
     def num_patches(self) -> int:
@@ -271,11 +260,11 @@ def _init_weights(module: nn.Module) -> None:
         nn.init.zeros_(module.bias)
 
 
-class SkeletonEncoder(nn.Module):
+class TransformerEncoder(nn.Module):
     """Patch embedding (p frames × 1 joint → one token), factorised temporal + spatial position
     embeddings, and pre-LN blocks. With ``ids_keep`` only those tokens are encoded."""
 
-    def __init__(self, config: SkeletonMAEConfig) -> None:
+    def __init__(self, config: TransformerSkeletonMAEConfig) -> None:
         super().__init__()
         c = config
         self.patch_size = c.patch_size
@@ -321,7 +310,9 @@ class _DecoderParts(nn.Module):
     their own factorised position embeddings, ``decoder_depth`` blocks of ``block``, a final norm
     and a linear prediction of ``out_dim`` values."""
 
-    def __init__(self, config: SkeletonMAEConfig, block: type[nn.Module], out_dim: int) -> None:
+    def __init__(
+        self, config: TransformerSkeletonMAEConfig, block: type[nn.Module], out_dim: int
+    ) -> None:
         super().__init__()
         c = config
         self.embed = nn.Linear(c.dim, c.decoder_dim)
@@ -338,11 +329,11 @@ class _DecoderParts(nn.Module):
         self.apply(_init_weights)
 
 
-class SkeletonDecoder(_DecoderParts):
+class TransformerDecoder(_DecoderParts):
     """Light decoder: project the visible latents, fill the masked places with a learnable mask
     token, add its own position embeddings, run a few blocks and predict p frames × C values."""
 
-    def __init__(self, config: SkeletonMAEConfig) -> None:
+    def __init__(self, config: TransformerSkeletonMAEConfig) -> None:
         super().__init__(config, Block, config.patch_size * config.coord_channels)
 
     def forward(self, latent: torch.Tensor, ids_restore: torch.Tensor) -> torch.Tensor:
@@ -363,7 +354,7 @@ class CrossDecoder(_DecoderParts):
     attend to each other, so the cost grows with the masked cells, not the whole grid. Predicts
     ``out_dim`` values per cell (span · p frames × C, or the teacher's width)."""
 
-    def __init__(self, config: SkeletonMAEConfig, out_dim: int) -> None:
+    def __init__(self, config: TransformerSkeletonMAEConfig, out_dim: int) -> None:
         super().__init__(config, CrossBlock, out_dim)
         self.num_joints, self.span = config.num_joints, config.target_span
 
@@ -388,11 +379,11 @@ class CrossDecoder(_DecoderParts):
         return self.pred(self.norm(queries))
 
 
-class SkeletonMAE(SkeletonModel):
+class TransformerSkeletonMAE(SkeletonModel):
     """System A. ``forward`` maps a batch (N, C, T, V, M) to class logits (each person encoded,
     features averaged over present persons); ``pretrain_loss`` runs masked reconstruction."""
 
-    config_class = SkeletonMAEConfig
+    config_class = TransformerSkeletonMAEConfig
     input_projection = "encoder.patch_embed.weight"
     summary = (
         "System A, the spatial-temporal transformer SkeletonMAE (Wu et al., ICME workshops 2023)"
@@ -404,22 +395,17 @@ class SkeletonMAE(SkeletonModel):
             "https://arxiv.org/abs/2209.02399",
         ),
     )
-    config: SkeletonMAEConfig
+    config: TransformerSkeletonMAEConfig
 
-    def __init__(self, config: SkeletonMAEConfig) -> None:
+    def __init__(self, config: TransformerSkeletonMAEConfig) -> None:
         super().__init__(config)
-        self.encoder = SkeletonEncoder(config)
+        self.encoder = TransformerEncoder(config)
         self.decoder = self._make_decoder() if config.decoder_depth > 0 else None
         # target="latent": the teacher is a moving average of the encoder, never trained by
         # gradients; it is part of the state so that runs resume with it
         self.teacher = (
             copy.deepcopy(self.encoder).requires_grad_(False)
             if self.decoder is not None and config.target == "latent"
-            else None
-        )
-        self.projector = (
-            projector(config.dim, config.projector_dim)
-            if self.decoder is not None and config.invariance_weight > 0
             else None
         )
         self.head = self._make_head() if config.num_classes else None
@@ -432,7 +418,7 @@ class SkeletonMAE(SkeletonModel):
     def _make_decoder(self) -> nn.Module:
         c = self.config
         if c.decoder == "mae":
-            return SkeletonDecoder(c)
+            return TransformerDecoder(c)
         cell = c.target_span * c.patch_size * c.coord_channels
         return CrossDecoder(c, c.dim if c.target == "latent" else cell)
 
@@ -504,9 +490,8 @@ class SkeletonMAE(SkeletonModel):
     def pretrain_loss(
         self, x: torch.Tensor, generator: torch.Generator | None = None
     ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Masked reconstruction: MSE on masked tokens only, plus ``invariance_weight`` times
-        the cross-view agreement when it is on. Returns (loss, extras) with ``pred``, ``target``
-        and ``mask`` in extras (and ``reconstruction`` / ``agreement`` with the term on)."""
+        """Masked reconstruction: MSE on masked tokens only. Returns (loss, extras) with
+        ``pred``, ``target`` and ``mask`` in extras."""
         if self.decoder is None:
             raise RuntimeError("this model has no decoder (decoder_depth=0): it cannot pre-train")
         c = self.config
@@ -520,17 +505,7 @@ class SkeletonMAE(SkeletonModel):
         target = self.target(flat)
         per_token = ((pred - target) ** 2).mean(dim=-1)
         loss = (per_token * m.mask).sum() / m.mask.sum().clamp_min(1.0)
-        extras = {"pred": pred, "target": target, "mask": m.mask}
-        if self.projector is not None and len(flat) > 1 and c.coord_channels == 3:
-            other = self.encoder(rotate_batch(flat, c.invariance_rotate, generator))
-            agreement = info_nce(
-                self.projector(latent.mean(dim=1)),
-                self.projector(other.mean(dim=1)),
-                c.invariance_temperature,
-            )
-            extras.update(reconstruction=loss.detach(), agreement=agreement.detach())
-            loss = loss + c.invariance_weight * agreement
-        return loss, extras
+        return loss, {"pred": pred, "target": target, "mask": m.mask}
 
     def _cross_loss(
         self, flat: torch.Tensor, generator: torch.Generator | None
@@ -605,3 +580,20 @@ class SkeletonMAE(SkeletonModel):
         if name.startswith(("encoder.patch_embed", "encoder.pos_")):
             return 0
         return self.config.depth + 1
+
+
+# Names of releases up to 0.1.0, when this class was also the package's front door (now the
+# auto class `skeletonmae.SkeletonMAE`): still answered here, with a DeprecationWarning.
+RENAMED = {
+    "SkeletonMAEConfig": "TransformerSkeletonMAEConfig",
+    "SkeletonEncoder": "TransformerEncoder",
+    "SkeletonDecoder": "TransformerDecoder",
+}
+
+
+def __getattr__(name: str):
+    new = {**RENAMED, "SkeletonMAE": "TransformerSkeletonMAE"}.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(f"{name} is now called {new}", DeprecationWarning, stacklevel=2)
+    return globals()[new]
