@@ -21,6 +21,7 @@ import re
 import shutil
 import socket
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from . import zoo
 from .fileio import write_text_atomic
 from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, CheckpointError
 from .names import close_names
+from .runs import RunDir
 
 
 class SavableModel(Protocol):
@@ -126,8 +128,8 @@ def _local_near_miss(p: Path) -> str:
 def _local_files(p: Path) -> tuple[Path, Path]:
     """A model directory, a training run's directory (its exported ``model/``), or a
     ``.safetensors`` file beside its config.json → (config, weights)."""
-    if p.is_dir() and not (p / CONFIG_NAME).exists() and (p / "model" / CONFIG_NAME).is_file():
-        p = p / "model"
+    if p.is_dir() and not (p / CONFIG_NAME).exists() and (RunDir(p).model / CONFIG_NAME).is_file():
+        p = RunDir(p).model
     if p.is_dir():
         config, weights = p / CONFIG_NAME, p / WEIGHTS_NAME
     elif p.suffix == ".safetensors":
@@ -141,7 +143,7 @@ def _local_files(p: Path) -> tuple[Path, Path]:
         raise ModelNotFoundError(f"{p} is neither a model directory nor a .safetensors file")
     for f in (config, weights):
         if not f.is_file():
-            if (p / "metrics.jsonl").is_file() or (p / "checkpoint.pt").is_file():
+            if RunDir(p).run_files():
                 raise ModelNotFoundError(
                     f"{p} is a training run whose model/ has not been exported yet (the run did "
                     "not finish: continue it with --resume)"
@@ -151,7 +153,7 @@ def _local_files(p: Path) -> tuple[Path, Path]:
 
 
 def resolve_entry(
-    entry: dict[str, Any],
+    entry: zoo.ZooEntry,
     manifest: zoo.Manifest,
     *,
     revision: str | None = None,
@@ -161,14 +163,14 @@ def resolve_entry(
     force_download: bool = False,
 ) -> tuple[Path, Path]:
     """The checked files of a zoo entry: bundled in the package, or downloaded from its repo."""
-    name, pinned = entry["name"], entry["revision"]
+    name, pinned = entry.name, entry.revision
     if revision is not None and revision != pinned:
         raise ValueError(
             f"zoo model {name!r} is pinned to revision {pinned or '(none yet)'!r}, not "
             f"{revision!r}; to load another revision use its repo id: "
-            f"'{entry['repo_id']}@{revision}'"
+            f"'{entry.repo_id}@{revision}'"
         )
-    if entry["bundled"]:
+    if entry.bundled:
         folder = manifest.weights_dir(name)
         paths = [folder / f for f in zoo.MODEL_FILES]
         for path in paths:
@@ -181,18 +183,18 @@ def resolve_entry(
     else:
         paths = list(
             _download(
-                entry["repo_id"], pinned or None, cache_dir, local_files_only, token, force_download
+                entry.repo_id, pinned or None, cache_dir, local_files_only, token, force_download
             )
         )
         for path in paths:
-            _verify(path, entry, source=f"zoo model {name!r} ({entry['repo_id']})", delete=True)
+            _verify(path, entry, source=f"zoo model {name!r} ({entry.repo_id})", delete=True)
     return paths[0], paths[1]
 
 
-def _verify(path: Path, entry: dict[str, Any], *, source: str, delete: bool) -> None:
+def _verify(path: Path, entry: zoo.ZooEntry, *, source: str, delete: bool) -> None:
     """Compare a file's sha256 with the manifest; on a mismatch remove a downloaded copy from the
     cache (so it is never used) and raise `ChecksumError`."""
-    expected = entry["files"][path.name]["sha256"]
+    expected = entry.files[path.name]["sha256"]
     actual = zoo.sha256_file(path)
     if actual == expected:
         return
@@ -334,7 +336,7 @@ def push_files(
     weights_path: str | os.PathLike,
     repo_id: str,
     *,
-    entry: dict[str, Any] | None = None,
+    entry: zoo.ZooEntry | None = None,
     local_dir: str | os.PathLike | None = None,
     private: bool | None = None,
     token: str | None = None,
@@ -360,7 +362,7 @@ def push_files(
                 shutil.copyfile(src, folder / name)
         card_entry = zoo.make_entry(repo_id.split("/")[1].lower(), folder, {}, repo_id=repo_id)
         if entry is not None:
-            card_entry = {**entry, "repo_id": repo_id, "files": card_entry["files"]}
+            card_entry = replace(entry, repo_id=repo_id, files=card_entry.files)
         write_text_atomic(folder / "README.md", render_model_card(card_entry))
         if local_dir is not None:
             return PushResult(repo_id, folder, None)
@@ -372,7 +374,7 @@ def push_files(
             info = api.upload_folder(
                 repo_id=repo_id,
                 folder_path=folder,
-                commit_message=commit_message or f"Upload {card_entry['name']} with skeletonmae",
+                commit_message=commit_message or f"Upload {card_entry.name} with skeletonmae",
             )
         except Exception as e:  # the Hub client's network and HTTP errors: the user's situation
             if not _from_the_network(e):

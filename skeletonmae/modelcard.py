@@ -7,7 +7,10 @@ to use it, how it was trained and measured, and that the weights are for researc
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .zoo import ZooEntry
 
 __all__ = ["card_data", "render_model_card"]
 
@@ -20,22 +23,22 @@ METRICS = {
 TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition")
 
 
-def _dataset(entry: dict[str, Any]) -> tuple[str, str]:
+def _dataset(entry: ZooEntry) -> tuple[str, str]:
     """(title, citation) of an entry's dataset, as its source module declares them."""
     from .datasets import available_datasets, get_dataset
 
-    name = entry["dataset"]
+    name = entry.dataset
     if name in available_datasets():
         d = get_dataset(name)
         return d.title, d.citation
     return name or "unknown data", name or "unknown data"
 
 
-def _dataset_name(entry: dict[str, Any]) -> str:
+def _dataset_name(entry: ZooEntry) -> str:
     return _dataset(entry)[0]
 
 
-def card_data(entry: dict[str, Any]):
+def card_data(entry: ZooEntry):
     """The card's metadata as a ``huggingface_hub.ModelCardData``."""
     from huggingface_hub import EvalResult, ModelCardData
 
@@ -43,19 +46,19 @@ def card_data(entry: dict[str, Any]):
         EvalResult(
             task_type=TASK[0],
             task_name=TASK[1],
-            dataset_type=entry["dataset"],
+            dataset_type=entry.dataset,
             dataset_name=_dataset_name(entry),
-            dataset_config=entry["protocol"],
+            dataset_config=entry.protocol,
             dataset_split=m["split"],
             metric_type=METRICS.get(m["name"], (m["name"],))[0],
             metric_name=METRICS.get(m["name"], (None, m["name"]))[1],
             metric_value=m["value"],
         )
-        for m in entry["metrics"]
+        for m in entry.metrics
     ]
     extra = (  # the weights' terms are the card's own "Terms of use" section
         {"license_name": "research-only", "license_link": "README.md#terms-of-use"}
-        if entry["license"] == "other"
+        if entry.license == "other"
         else {}
     )
     tags = [
@@ -64,22 +67,22 @@ def card_data(entry: dict[str, Any]):
         "action-recognition",
         "masked-autoencoder",
         "self-supervised",
-        entry["architecture"],
-        entry["layout"],
+        entry.architecture,
+        entry.layout,
         "pytorch",
         "safetensors",
     ]
     return ModelCardData(
-        license=entry["license"],
+        license=entry.license,
         library_name="skeletonmae",
         # skeleton sequences are what a video becomes; the Hub has no skeleton pipeline of its own
         pipeline_tag="video-classification"
-        if entry["task"] == "action-classification"
+        if entry.task == "action-classification"
         else "feature-extraction",
         tags=tags,
-        datasets=[entry["dataset"]] if entry["dataset"] else None,
-        metrics=sorted({METRICS.get(m["name"], (m["name"],))[0] for m in entry["metrics"]}) or None,
-        model_name=entry["name"],
+        datasets=[entry.dataset] if entry.dataset else None,
+        metrics=sorted({METRICS.get(m["name"], (m["name"],))[0] for m in entry.metrics}) or None,
+        model_name=entry.name,
         eval_results=results or None,
         **extra,
     )
@@ -89,12 +92,12 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def _members(entry: dict[str, Any]) -> list[str]:
+def _members(entry: ZooEntry) -> list[str]:
     """For an ensemble: what it is made of."""
-    members = entry["config"].get("members") or []
+    members = entry.config.get("members") or []
     if not members:
         return []
-    weights = entry["config"].get("weights") or [1.0] * len(members)
+    weights = entry.config.get("weights") or [1.0] * len(members)
     lines = ["", f"It is an **ensemble of {len(members)}** classifiers, softmax averaged:"]
     for m, w in zip(members, weights, strict=True):
         streams = ", ".join(m["preprocess"].get("streams", ["joint"]))
@@ -102,12 +105,12 @@ def _members(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_model_card(entry: dict[str, Any]) -> str:
+def render_model_card(entry: ZooEntry) -> str:
     """README.md text (YAML front matter + Markdown) for a manifest entry."""
-    name, repo = entry["name"], entry["repo_id"]
-    arch = entry.get("summary") or f"`{entry['architecture']}`"
+    name, repo = entry.name, entry.repo_id
+    arch = entry.summary or f"`{entry.architecture}`"
     full_data = _dataset(entry)[1]
-    classifier = entry["task"] == "action-classification"
+    classifier = entry.task == "action-classification"
     what = "an action classifier" if classifier else "a pre-trained encoder (features only)"
     lines = [
         "---",
@@ -116,9 +119,9 @@ def render_model_card(entry: dict[str, Any]) -> str:
         "",
         f"# {name}",
         "",
-        entry["description"] or f"SkeletonMAE: {what} for `{entry['layout']}` skeletons.",
+        entry.description or f"SkeletonMAE: {what} for `{entry.layout}` skeletons.",
         "",
-        f"Architecture: {arch}. Parameters: {entry['params']:,}.",
+        f"Architecture: {arch}. Parameters: {entry.params:,}.",
         *_members(entry),
         "",
         "## Use",
@@ -142,14 +145,14 @@ def render_model_card(entry: dict[str, Any]) -> str:
         "## Results",
         "",
     ]
-    if entry["metrics"]:
-        if entry.get("evaluation"):
-            lines += [f"How obtained: {entry['evaluation']}.", ""]
+    if entry.metrics:
+        if entry.evaluation:
+            lines += [f"How obtained: {entry.evaluation}.", ""]
         lines += ["| metric | value | split | clips | command |", "|---|---|---|---|---|"]
         lines += [
             f"| {METRICS.get(m['name'], (None, m['name']))[1]} | {m['value']} | {m['split']} "
             f"| {m.get('num_clips', '')} | `{_cell(m['command'])}` |"
-            for m in entry["metrics"]
+            for m in entry.metrics
         ]
     else:
         lines.append("No evaluation recorded for this checkpoint.")
@@ -157,30 +160,29 @@ def render_model_card(entry: dict[str, Any]) -> str:
         "",
         "## Training",
         "",
-        f"- Data: {full_data}, protocol `{entry['protocol']}`, trained on "
-        f"`{entry['train_split']}`, evaluated on `{entry['eval_split']}`."
-        if entry["dataset"]
+        f"- Data: {full_data}, protocol `{entry.protocol}`, trained on "
+        f"`{entry.train_split}`, evaluated on `{entry.eval_split}`."
+        if entry.dataset
         else "- Data: not recorded.",
     ]
-    if entry.get("stage"):
+    if entry.stage:
         lines.append(
-            f"- Stage: {entry['stage']}"
-            + (f" (recipe `{entry['recipe']}`)" if entry.get("recipe") else "")
+            f"- Stage: {entry.stage}" + (f" (recipe `{entry.recipe}`)" if entry.recipe else "")
         )
-    if entry["command"]:
-        lines.append(f"- Command: `{entry['command']}`")
+    if entry.command:
+        lines.append(f"- Command: `{entry.command}`")
     lines += [
         "",
         "## Input",
         "",
-        f"- Skeleton layout: `{entry['layout']}`; clips in another layout are mapped onto it "
+        f"- Skeleton layout: `{entry.layout}`; clips in another layout are mapped onto it "
         "when a mapping exists.",
-        f"- Preprocessing: `{json.dumps(entry['preprocess'], sort_keys=True)}`",
+        f"- Preprocessing: `{json.dumps(entry.preprocess, sort_keys=True)}`",
     ]
     if classifier:
         lines.append(
             "- Classes (in class-id order): "
-            + ", ".join(f"{i}: {c}" for i, c in enumerate(entry["class_names"]))
+            + ", ".join(f"{i}: {c}" for i, c in enumerate(entry.class_names))
         )
     lines += [
         "",
@@ -188,7 +190,7 @@ def render_model_card(entry: dict[str, Any]) -> str:
         "",
         "| file | bytes | sha256 |",
         "|---|---|---|",
-        *(f"| {f} | {r['size']} | `{r['sha256']}` |" for f, r in entry["files"].items()),
+        *(f"| {f} | {r['size']} | `{r['sha256']}` |" for f, r in entry.files.items()),
         "",
         "## Terms of use",
         "",
@@ -196,15 +198,15 @@ def render_model_card(entry: dict[str, Any]) -> str:
             f"These weights were trained on {full_data}. The dataset is distributed by its "
             "authors for research use only; weights derived from it inherit that restriction: "
             "use them for non-commercial research only."
-            if entry["dataset"]
+            if entry.dataset
             else "Weights inherit the terms of the data they were trained on; the skeleton "
             "datasets this project trains on are distributed for research use only."
         )
-        + f" Licence: `{entry['license']}`.",
+        + f" Licence: `{entry.license}`.",
         "",
         "## Papers",
         "",
-        *(f"- [{p['title']}]({p['url']})" for p in entry["papers"]),
+        *(f"- [{p['title']}]({p['url']})" for p in entry.papers),
         "",
     ]
     return "\n".join(lines)

@@ -25,14 +25,14 @@ class RunResults:
     evaluation (`METRIC_KEYS`, %; None for a pre-training) and how it was run. ``extra`` holds
     the stage's own facts (final loss, epochs, a corpus' sources…), kept as they were written."""
 
-    recipe: str = ""
+    recipe: str | None = None
     stage: str = ""
     dataset: str = ""
-    train_split: str = ""
+    train_split: str | None = None
     eval_split: str | None = None
     init: str | None = None
     command: str | None = None
-    recipe_sha256: str = ""
+    recipe_sha256: str | None = None
     num_train_clips: int | None = None
     num_clips: int | None = None
     top1: float | None = None

@@ -11,6 +11,7 @@ temporary one in tests. Bundled weights live in ``weights/<name>/`` beside the m
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import hashlib
 import json
@@ -19,19 +20,21 @@ import re
 import shutil
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .fileio import atomic_write, write_json_atomic, write_text_atomic
 from .modelfiles import CONFIG_NAME, WEIGHTS_NAME, count_parameters
 from .names import did_you_mean
+from .runs import RunDir, RunResults
 
 __all__ = [
     "MANIFEST_ENV",
     "Manifest",
     "ManifestError",
     "UnknownModelError",
+    "ZooEntry",
     "get_entry",
     "load_manifest",
     "make_entry",
@@ -63,6 +66,69 @@ class UnknownModelError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+@dataclass(kw_only=True)
+class ZooEntry:
+    """One model of the zoo as the manifest records it (``manifest.schema.json``): what it is,
+    what it was trained on and how, what it scored (``metrics``: name, value, split, command…),
+    its files and where it is published. Also readable as a mapping (``entry["name"]``), as the
+    plain dicts of earlier releases were."""
+
+    name: str
+    description: str = ""
+    architecture: str
+    task: str
+    config: dict[str, Any]
+    layout: str
+    preprocess: dict[str, Any]
+    class_names: list[str]
+    dataset: str
+    protocol: str
+    train_split: str
+    eval_split: str | None
+    metrics: list[dict[str, Any]]
+    command: str | None
+    params: int
+    files: dict[str, dict[str, Any]]
+    repo_id: str
+    revision: str = ""
+    license: str = "other"
+    summary: str = ""
+    papers: list[dict[str, str]] = field(default_factory=list)
+    bundled: bool = False
+    stage: str | None = None
+    recipe: str | None = None
+    pretraining: str | None = None
+    evaluation: str | None = None
+    recipe_sha256: str | None = None
+
+    def metric(self, name: str) -> float | None:
+        """The value of metric ``name`` (e.g. ``top1``), or None when it was not measured."""
+        return next((m["value"] for m in self.metrics if m.get("name") == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest's JSON form (optional fields left out when unset)."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k in _NULLABLE}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ZooEntry:
+        return cls(**copy.deepcopy(dict(d)))
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.to_dict():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.to_dict().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.to_dict()
+
+
+# Entry fields written as null when unset (the others are left out).
+_NULLABLE = ("eval_split", "command")
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -186,8 +252,8 @@ class Manifest:
     data: dict[str, Any]
 
     @property
-    def entries(self) -> dict[str, dict[str, Any]]:
-        return {e["name"]: e for e in self.data["models"]}
+    def entries(self) -> dict[str, ZooEntry]:
+        return {e["name"]: ZooEntry.from_dict(e) for e in self.data["models"]}
 
     @property
     def default(self) -> str | None:
@@ -198,7 +264,7 @@ class Manifest:
         """The encoder `extract` uses by default (else the default classifier)."""
         return self.data.get("default_encoder") or self.default
 
-    def get(self, name: str) -> dict[str, Any]:
+    def get(self, name: str) -> ZooEntry:
         """The entry called ``name``; `UnknownModelError` with the closest names otherwise."""
         entries = self.entries
         if name in entries:
@@ -259,7 +325,7 @@ def list_models(
     ]
 
 
-def get_entry(name: str, manifest: str | os.PathLike | None = None) -> dict[str, Any]:
+def get_entry(name: str, manifest: str | os.PathLike | None = None) -> ZooEntry:
     """The manifest entry of zoo model ``name``."""
     return load_manifest(manifest).get(name)
 
@@ -277,59 +343,51 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 def _model_dir(source: Path) -> Path:
     """A model directory, or a training run's output directory holding one in ``model/``."""
-    for d in (source, source / "model"):
+    for d in (source, RunDir(source).model):
         if all((d / f).is_file() for f in MODEL_FILES):
             return d
     raise FileNotFoundError(f"{source}: no {CONFIG_NAME} + {WEIGHTS_NAME} here or in model/")
 
 
-# What an evaluation records, in %: top-1 and top-5 accuracy, mean per-class accuracy and the
-# expected calibration error (see `skeletonmae.engine.calibration`).
-METRIC_KEYS = ("top1", "top5", "mean_class_accuracy", "ece")
-
-
-def _metrics(results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Metric records from a results dict: a ``metrics`` list as is, or the engine's flat
-    `METRIC_KEYS` (with its ``eval_split``, ``num_clips`` and ``command``)."""
-    if "metrics" in results:
-        return [dict(m) for m in results["metrics"]]
+def _metrics(results: RunResults) -> list[dict[str, Any]]:
+    """Metric records of a run: a ready ``metrics`` list it carries, or its `METRIC_KEYS` (with
+    its ``eval_split``, ``num_clips`` and ``command``)."""
+    if "metrics" in results.extra:
+        return [dict(m) for m in results.extra["metrics"]]
     out = []
-    for key in METRIC_KEYS:
-        if key in results:
-            m = {
-                "name": key,
-                "value": float(results[key]),
-                "split": results["eval_split"],
-                "command": results["command"],
-            }
-            if results.get("num_clips"):
-                m["num_clips"] = int(results["num_clips"])
-            out.append(m)
+    for key, value in results.metrics.items():
+        m = {
+            "name": key,
+            "value": float(value),
+            "split": results.eval_split,
+            "command": results.command,
+        }
+        if results.num_clips:
+            m["num_clips"] = int(results.num_clips)
+        out.append(m)
     return out
 
 
-def _pretraining(run: Path, results: Mapping[str, Any]) -> str:
+def _pretraining(run: RunDir, results: RunResults) -> str:
     """What a run started from, for the zoo table: its ``init`` (from results.json, or from the
     run's recipe.json for runs that predate that field) by checkpoint name."""
-    if results["stage"] == "pretrain":
+    if results.stage == "pretrain":
         return "self-supervised (this run, no labels)"
-    init = results.get("init")
-    if "init" not in results and (run / "recipe.json").is_file():
-        init = json.loads((run / "recipe.json").read_text()).get("init")
+    init = results.init if results.init is not None else (run.read_recipe() or {}).get("init")
     if not init:
         return "none (from scratch)"
     p = Path(init)
     return p.parent.name if p.name == "model" else p.name
 
 
-def evaluation(entry: Mapping[str, Any]) -> str:
+def evaluation(entry: ZooEntry) -> str:
     """How an entry's metrics were obtained, read from its config: always the final epoch (no
     selection on the test split); one model or an ensemble of k; the test-time views averaged
     (see `PreprocessConfig.test_views`). Empty for an entry without metrics."""
-    if not entry.get("metrics"):
+    if not entry.metrics:
         return ""
-    k = len(entry["config"].get("members") or [])
-    views = len(entry["preprocess"].get("test_views") or [[0.0, 1.0]])
+    k = len(entry.config.get("members") or [])
+    views = len(entry.preprocess.get("test_views") or [[0.0, 1.0]])
     who = f"ensemble of {k}" if k else "single model"
     how = "whole clip" if views == 1 else f"{views} test-time views"
     return f"final epoch, {who}, {how}"
@@ -338,65 +396,57 @@ def evaluation(entry: Mapping[str, Any]) -> str:
 def make_entry(
     name: str,
     source: str | os.PathLike,
-    results: Mapping[str, Any] | None = None,
+    results: RunResults | Mapping[str, Any] | None = None,
     **fields: Any,
-) -> dict[str, Any]:
+) -> ZooEntry:
     """A manifest entry for the checkpoint in ``source`` (a model directory, or a training run's
     output directory with ``model/`` and ``results.json``).
 
-    ``results`` (default: ``source/results.json`` when present) is the engine's results dict:
-    ``dataset``, ``train_split``, ``eval_split``, ``command``, ``stage``, ``recipe`` and either
-    ``top1`` / ``top5`` / ``num_clips`` or a ready ``metrics`` list. ``fields`` set or override any
+    ``results`` (default: the run's ``results.json`` when present) is what the engine records
+    (`RunResults`, or its dict form): ``dataset``, the splits, ``command``, ``stage``,
+    ``recipe`` and the metrics, or a ready ``metrics`` list. ``fields`` set or override any
     entry field (``description``, ``protocol``, ``repo_id``, ``license``, ``bundled``…).
     ``summary`` and ``papers`` come from config.json (written there at save time); the result is
     not validated here (`register` does that).
     """
-    src = Path(source)
-    model_dir = _model_dir(src)
-    if results is None and (src / "results.json").is_file():
-        results = json.loads((src / "results.json").read_text())
-    results = dict(results or {})
+    run = RunDir(Path(source))
+    model_dir = _model_dir(run.path)
+    if results is None:
+        results = run.read_results() or RunResults()
+    elif not isinstance(results, RunResults):
+        results = RunResults.from_dict(dict(results))
     config = json.loads((model_dir / CONFIG_NAME).read_text())
-    # Learnable parameters only (BatchNorm running statistics are buffers, not parameters).
-    params = count_parameters(model_dir / WEIGHTS_NAME)
-    eval_split = results.get("eval_split")
     num_classes = config.get("num_classes", 0)
-    entry: dict[str, Any] = {
-        "name": name,
-        "description": "",
-        "architecture": config["arch"],
-        "task": "action-classification" if num_classes else "feature-extraction",
-        "config": {k: v for k, v in config.items() if k not in _LIFTED},
-        "layout": config["layout"],
-        "preprocess": config["preprocess"],
-        "class_names": list(config.get("class_names") or []),
-        "dataset": results.get("dataset", ""),
-        "protocol": (eval_split or results.get("train_split", "")).split("_")[0],
-        "train_split": results.get("train_split", ""),
-        "eval_split": eval_split,
-        "metrics": _metrics(results),
-        "command": results.get("command"),
-        "params": params,
-        "files": {
+    entry = ZooEntry(
+        name=name,
+        architecture=config["arch"],
+        task="action-classification" if num_classes else "feature-extraction",
+        config={k: v for k, v in config.items() if k not in _LIFTED},
+        layout=config["layout"],
+        preprocess=config["preprocess"],
+        class_names=list(config.get("class_names") or []),
+        dataset=results.dataset,
+        protocol=(results.eval_split or results.train_split or "").split("_")[0],
+        train_split=results.train_split or "",
+        eval_split=results.eval_split,
+        metrics=_metrics(results),
+        command=results.command,
+        # learnable parameters only (BatchNorm running statistics are buffers, not parameters)
+        params=count_parameters(model_dir / WEIGHTS_NAME),
+        files={
             f: {"size": (model_dir / f).stat().st_size, "sha256": sha256_file(model_dir / f)}
             for f in MODEL_FILES
         },
-        "repo_id": f"skeletonmae/{name}",
-        "revision": "",
-        "license": "other",
-        "summary": config.get("summary", ""),
-        "papers": list(config.get("papers") or []),
-        "bundled": False,
-    }
-    for key in ("stage", "recipe", "recipe_sha256"):
-        if results.get(key):
-            entry[key] = results[key]
-    if results.get("stage"):
-        entry["pretraining"] = _pretraining(src, results)
-    if entry["metrics"]:
-        entry["evaluation"] = evaluation(entry)
-    entry.update(fields)
-    return entry
+        repo_id=f"skeletonmae/{name}",
+        summary=config.get("summary", ""),
+        papers=list(config.get("papers") or []),
+        stage=results.stage or None,
+        recipe=results.recipe or None,
+        recipe_sha256=results.recipe_sha256 or None,
+        pretraining=_pretraining(run, results) if results.stage else None,
+    )
+    entry.evaluation = evaluation(entry) or None
+    return replace(entry, **fields)
 
 
 def save_manifest(data: dict[str, Any], manifest: str | os.PathLike | None = None) -> Path:
@@ -413,13 +463,13 @@ def save_manifest(data: dict[str, Any], manifest: str | os.PathLike | None = Non
 def register(
     source: str | os.PathLike,
     name: str,
-    results: Mapping[str, Any] | None = None,
+    results: RunResults | Mapping[str, Any] | None = None,
     *,
     bundled: bool = False,
     default: bool = False,
     manifest: str | os.PathLike | None = None,
     **fields: Any,
-) -> dict[str, Any]:
+) -> ZooEntry:
     """Add (or replace) the entry ``name`` for the checkpoint in ``source`` and save the manifest.
 
     ``bundled=True`` also copies config.json and model.safetensors to ``weights/<name>/`` beside
@@ -431,9 +481,9 @@ def register(
     data = json.loads(json.dumps(zoo.data))
     names = [e["name"] for e in data["models"]]
     if name in names:  # a replaced entry keeps its place in the zoo's order
-        data["models"][names.index(name)] = entry
+        data["models"][names.index(name)] = entry.to_dict()
     else:
-        data["models"].append(entry)
+        data["models"].append(entry.to_dict())
     if default:
         data["default"] = name
     validate_manifest(data, f"{zoo.path} (with new entry {name!r})")
@@ -453,7 +503,7 @@ def register(
 CARD_NAME = "README.md"
 
 
-def _write_card(folder: Path, entry: dict[str, Any]) -> None:
+def _write_card(folder: Path, entry: ZooEntry) -> None:
     """A bundled model's card beside its weights, as its Hub repo would carry it."""
     from .modelcard import render_model_card
 
@@ -462,16 +512,15 @@ def _write_card(folder: Path, entry: dict[str, Any]) -> None:
 
 def set_revision(
     name: str, repo_id: str, revision: str, manifest: str | os.PathLike | None = None
-) -> dict[str, Any]:
+) -> ZooEntry:
     """Record that zoo model ``name`` was uploaded to ``repo_id`` in commit ``revision`` (the id
     `skeletonmae.hub.push_files` returns) and save the manifest. Returns the updated entry."""
     zoo = load_manifest(manifest)
-    zoo.get(name)
+    entry = replace(zoo.get(name), repo_id=repo_id, revision=revision)
     data = json.loads(json.dumps(zoo.data))
-    entry = next(e for e in data["models"] if e["name"] == name)
-    entry.update(repo_id=repo_id, revision=revision)
+    data["models"] = [entry.to_dict() if e["name"] == name else e for e in data["models"]]
     save_manifest(data, zoo.path)
-    if entry["bundled"]:
+    if entry.bundled:
         _write_card(zoo.weights_dir(name), entry)
     return entry
 
@@ -483,13 +532,13 @@ def results_table(manifest: str | os.PathLike | None = None) -> str:
         "| size | command |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for e in load_manifest(manifest).data["models"]:
-        top1 = next((m["value"] for m in e["metrics"] if m.get("name") == "top1"), None)
-        size = sum(f["size"] for f in e["files"].values()) / 1e6
+    for e in load_manifest(manifest).entries.values():
+        top1 = e.metric("top1")
+        size = sum(f["size"] for f in e.files.values()) / 1e6
         rows.append(
-            f"| {e['name']} | {e['architecture']} | {e.get('pretraining', '—')} "
-            f"| {e['dataset']} {e['protocol']} | {'—' if top1 is None else f'{top1:.2f}'} "
-            f"| {e.get('evaluation') or '—'} | {e['params'] / 1e6:.2f} M | {size:.1f} MB "
-            f"| `{e.get('command') or ''}` |"
+            f"| {e.name} | {e.architecture} | {e.pretraining or '—'} "
+            f"| {e.dataset} {e.protocol} | {'—' if top1 is None else f'{top1:.2f}'} "
+            f"| {e.evaluation or '—'} | {e.params / 1e6:.2f} M | {size:.1f} MB "
+            f"| `{e.command or ''}` |"
         )
     return "\n".join(rows)

@@ -73,7 +73,7 @@ def test_info(env):
     assert fields["bundled"].strip().startswith("yes")
     assert "revision (not uploaded yet)" in fields["hub"]
     assert fields["started from"].strip() == zoo.get_entry("tiny-a")["pretraining"]
-    assert json.loads(run("info", "tiny-a", "--json").stdout) == zoo.get_entry("tiny-a")
+    assert json.loads(run("info", "tiny-a", "--json").stdout) == zoo.get_entry("tiny-a").to_dict()
     assert_user_error(run("info", "tiny-b"), "unknown model 'tiny-b'", "did you mean 'tiny-a'")
 
 

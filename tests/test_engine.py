@@ -325,4 +325,4 @@ def test_label_fraction_trains_on_a_balanced_subset_and_snapshots_mark_minutes(t
         "0",
         check=False,
     )
-    assert bad.returncode == 2 and "--label-fraction" in bad.stderr
+    assert bad.returncode == 1 and "label_fraction must be in (0, 1]" in bad.stderr

@@ -247,3 +247,28 @@ def test_a_run_shorter_than_the_warm_up_still_leaves_it():
     assert short.warmup_epochs < short.epochs and lr_at(short, 3) > lr_at(short, 4) > 0
     assert resolve_recipe("systema-nwucla-finetune", epochs=4, warmup_epochs=4).warmup_epochs == 4
     assert resolve_recipe("systema-nwucla-finetune", epochs=30).warmup_epochs == 5  # unchanged
+
+
+def test_a_bad_model_block_stops_the_run_before_any_data_is_read(tmp_path, monkeypatch):
+    """The recipe's model is checked first: no dataset is opened (here none exists)."""
+    import skeletonmae.engine.trainer as trainer
+
+    opened = []
+    monkeypatch.setattr(trainer, "open_dataset", lambda *a, **k: opened.append(a))
+    r = load_recipe(
+        recipe(tmp_path, "ft", "finetune", model={"arch": "skeletonmae-transformer", "dimm": 8})
+    )
+    with pytest.raises(ValueError, match=r"recipe 'ft': model: .*dimm.*did you mean 'dim'"):
+        run(r, data_root=tmp_path / "nowhere", output=tmp_path / "run", progress=False)
+    assert not opened and not (tmp_path / "run").exists()
+
+
+def test_the_training_commands_offer_an_option_for_each_overridable_recipe_field():
+    from click.testing import CliRunner
+
+    from skeletonmae.cli import main
+    from skeletonmae.engine.recipe import OVERRIDES
+
+    help_text = CliRunner().invoke(main, ["finetune", "--help"]).output
+    for name in OVERRIDES:
+        assert "--" + name.replace("_", "-") in help_text, name

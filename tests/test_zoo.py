@@ -471,3 +471,28 @@ def test_a_config_from_before_the_agreement_term_was_removed_still_loads():
     cfg = TransformerSkeletonMAEConfig(num_classes=3)
     old = {**cfg.to_dict(), "invariance_weight": 0.0, "projector_dim": 128}
     assert config_from_dict(old).to_dict() == cfg.to_dict()
+
+
+def test_zoo_entries_are_typed_records_that_round_trip_the_manifest():
+    for d in PACKAGE.data["models"]:
+        entry = zoo.ZooEntry.from_dict(d)
+        assert entry.to_dict() == d, d["name"]
+        assert entry.metric("top1") == next(
+            (m["value"] for m in d["metrics"] if m["name"] == "top1"), None
+        )
+        assert entry["name"] == entry.name and entry.get("missing", 1) == 1
+    with pytest.raises(TypeError):
+        zoo.ZooEntry.from_dict({**PACKAGE.data["models"][0], "unknown_field": 1})
+
+
+def test_run_results_keep_every_key_of_results_json(tmp_path):
+    from skeletonmae.runs import RunDir, RunResults
+
+    written = {**RESULTS, "final_loss": 0.5, "dataset_summary": {"sources": {}}}
+    run = RunDir(tmp_path)
+    run.write_results(RunResults.from_dict(written))
+    back = run.read_results()
+    assert back.to_dict() == written and back.top1 == RESULTS["top1"]
+    assert back.metrics == {"top1": RESULTS["top1"], "top5": RESULTS["top5"]}
+    assert back.extra == {"final_loss": 0.5, "dataset_summary": {"sources": {}}}
+    assert run.is_run() and not run.has_model() and run.run_files() == [run.results_file]

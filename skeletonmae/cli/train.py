@@ -51,6 +51,24 @@ def resolve_recipe(recipe: str, init: str | None = None, **overrides: object) ->
     return r
 
 
+def _override_options(f):
+    """A ``--field-name`` option for each recipe field of `engine.recipe.OVERRIDES`, typed as
+    the field (checked by the recipe, so that a bad value is one line naming the field)."""
+    from typing import get_type_hints
+
+    from ..engine.recipe import OVERRIDES, Recipe
+
+    hints = get_type_hints(Recipe)
+    for name, text in reversed(OVERRIDES.items()):
+        kind = next(t for t in (int, float, str) if t == hints[name] or t in _members(hints[name]))
+        f = click.option("--" + name.replace("_", "-"), name, type=kind, help=text)(f)
+    return f
+
+
+def _members(hint) -> tuple:
+    return getattr(hint, "__args__", ())
+
+
 def _stage_command(stage: str) -> click.Command:
     @click.command(
         stage,
@@ -69,27 +87,7 @@ def _stage_command(stage: str) -> click.Command:
         help="Pre-trained model to start from (zoo name, directory or run "
         "name); 'none' trains from scratch.",
     )
-    @click.option("--dataset", help="Override the recipe's dataset.")
-    @click.option("--train-split", help="Override the training split.")
-    @click.option("--eval-split", help="Override the evaluation split.")
-    @click.option("--epochs", type=int)
-    @click.option("--batch-size", type=int)
-    @click.option("--lr", type=float)
-    @click.option("--warmup-epochs", type=int)
-    @click.option("--layer-decay", type=float)
-    @click.option("--label-smoothing", type=float)
-    @click.option(
-        "--ema-decay",
-        type=float,
-        help="Keep a moving average of the weights (decay per step) and save it.",
-    )
-    @click.option("--seed", type=int)
-    @click.option(
-        "--label-fraction",
-        type=click.FloatRange(0, 1, min_open=True),
-        help="Train on this class-balanced fraction of the training labels (e.g. 0.1).",
-    )
-    @click.option("--subset-seed", type=int, help="Seed that draws the --label-fraction subset.")
+    @_override_options
     @click.option(
         "--snapshot-minutes",
         help="Comma-separated training minutes at which to save the model under "
@@ -130,29 +128,23 @@ def _stage_command(stage: str) -> click.Command:
                 f"{snapshot_minutes!r} is not a comma-separated list of minutes",
                 param_hint="--snapshot-minutes",
             ) from None
-        try:
-            r = resolve_recipe(recipe, init, **overrides)
-        except (FileNotFoundError, ValueError) as e:
-            raise click.ClickException(str(e)) from None
+        r = resolve_recipe(recipe, init, **overrides)
         if r.stage != stage:
             raise click.ClickException(
                 f"recipe {r.name!r} is a {r.stage!r} recipe; run it with `skeletonmae {r.stage}`"
             )
         cmd = "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        try:
-            run(
-                r,
-                data_root=data_root,
-                output=output or Path("runs") / r.name,
-                resume=resume,
-                overwrite=overwrite,
-                device=device,
-                progress=progress,
-                command=cmd,
-                snapshot_minutes=marks,
-            )
-        except (FileNotFoundError, FileExistsError, KeyError, ValueError) as e:
-            raise click.ClickException(str(e).strip("'\"")) from None
+        run(
+            r,
+            data_root=data_root,
+            output=output or Path("runs") / r.name,
+            resume=resume,
+            overwrite=overwrite,
+            device=device,
+            progress=progress,
+            command=cmd,
+            snapshot_minutes=marks,
+        )
 
     return command
 
@@ -194,6 +186,7 @@ def evaluate(
 
     from ..datasets import open_dataset
     from ..engine import evaluate_model
+    from ..engine.assembly import recorded_splits
     from ..engine.trainer import resolve_device
     from ..models import SkeletonModel
 
@@ -205,17 +198,14 @@ def evaluate(
         if confusion_plot.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise click.ClickException(f"{confusion_plot}: the plot must be a .png, .svg or .pdf")
         viz.require_matplotlib()  # before the minute of evaluation, not after
-    recorded = _recorded_splits(model)
+    recorded = recorded_splits(model)
     dataset, split = dataset or recorded["dataset"], split or recorded["eval_split"]
     if not dataset or not split:
         raise click.ClickException(
             f"cannot tell which dataset/split {model!r} is evaluated on; pass --dataset and --split"
         )
-    try:
-        m = SkeletonModel.from_pretrained(model).to(where)
-        clips, _ = open_dataset(dataset, data_root).load_split(split)
-    except (FileNotFoundError, KeyError, ValueError) as e:
-        raise click.ClickException(str(e)) from None
+    m = SkeletonModel.from_pretrained(model).to(where)
+    clips, _ = open_dataset(dataset, data_root).load_split(split)
     if m.config.num_classes == 0:
         raise click.ClickException(f"{model!r} is an encoder without a classifier head")
     res = {
@@ -261,27 +251,6 @@ def evaluate(
         click.echo(f"{n:>{width}} {i:>2} " + " ".join(f"{v:>4}" for v in row))
 
 
-def _recorded_splits(model: str) -> dict[str, str | None]:
-    """``dataset``, ``train_split`` and ``eval_split`` a model was trained and evaluated with:
-    from a run directory's recipe.json (or an ensemble's results.json), else from its zoo entry
-    (all None when neither says)."""
-    from ..zoo import get_entry
-
-    keys = ("dataset", "train_split", "eval_split")
-    p = Path(model)
-    if p.exists():
-        for d in (p, p.parent):
-            for name in ("recipe.json", "results.json"):
-                if (d / name).is_file():
-                    r = json.loads((d / name).read_text())
-                    return {k: r.get(k) for k in keys}
-    try:
-        entry = get_entry(model)
-    except (KeyError, ValueError, FileNotFoundError):
-        return dict.fromkeys(keys)
-    return {k: entry.get(k) for k in keys}
-
-
 @click.command("ensemble")
 @click.argument("models", nargs=-1, required=True)
 @output_option(
@@ -314,46 +283,28 @@ def ensemble(
 ) -> None:
     """Combine classifiers MODELS (zoo names, model or run directories) into one model that
     averages their softmax; each member reads its own input streams from one shared batch."""
-    import torch
-
-    from ..engine.trainer import resolve_device
-    from ..fileio import write_json_atomic
-    from ..models import SkeletonEnsemble, SkeletonModel
+    from ..engine import assemble
 
     set_threads(threads)
-    where = resolve_device(device)
     try:
         w = [float(v) for v in weights.split(",")] if weights else None
         views = json.loads(test_views) if test_views else None
     except ValueError as e:
         raise click.BadParameter(f"not a number list / JSON: {e}") from None
-    members = [SkeletonModel.from_pretrained(m) for m in models]
-    net = SkeletonEnsemble.from_members(members, weights=w, test_views=views)
-    net.save_pretrained(output / "model")
-    recorded = _recorded_splits(models[0])
-    results = {
-        "stage": "ensemble",
-        "init": ", ".join(Path(m).name for m in models),
-        "members": list(models),
-        "dataset": dataset or recorded["dataset"],
-        "eval_split": split or recorded["eval_split"],
-        "threads": torch.get_num_threads(),
-        "device": str(where),
-        "command": "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
-    }
+    results = assemble(
+        models,
+        output,
+        weights=w,
+        test_views=views,
+        data_root=data_root,
+        dataset=dataset,
+        split=split,
+        device=device,
+        command="skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+    )
     line = f"wrote an ensemble of {len(models)} -> {output / 'model'}"
-    if data_root is not None:
-        if not results["dataset"] or not results["eval_split"]:
-            raise click.ClickException("cannot tell which dataset/split to evaluate on; pass both")
-        from ..datasets import open_dataset
-        from ..engine import evaluate_model
-
-        if recorded["train_split"]:
-            results["train_split"] = recorded["train_split"]
-        clips, _ = open_dataset(results["dataset"], data_root).load_split(results["eval_split"])
-        results.update(evaluate_model(net.to(where), clips))
-        line += f"; {results['dataset']} {results['eval_split']}: top1={results['top1']:.2f}"
-    write_json_atomic(output / "results.json", results)
+    if results.top1 is not None:
+        line += f"; {results.dataset} {results.eval_split}: top1={results.top1:.2f}"
     click.echo(line)
 
 
@@ -379,6 +330,7 @@ def calibrate(
     import torch
 
     from ..datasets import open_dataset
+    from ..engine.assembly import recorded_splits
     from ..engine.calibration import (
         expected_calibration_error,
         fit_temperature,
@@ -390,7 +342,7 @@ def calibrate(
 
     set_threads(threads)
     where = resolve_device(device)
-    recorded = _recorded_splits(model)
+    recorded = recorded_splits(model)
     dataset = dataset or recorded["dataset"]
     if not dataset:
         raise click.ClickException(f"cannot tell which dataset {model!r} reads; pass --dataset")

@@ -50,12 +50,9 @@ def reconstruct(
         raise click.BadParameter(
             f"{output}: expected a .gif or .png file name", param_hint="'-o' / '--output'"
         )
-    try:
-        from .. import viz
+    from .. import viz
 
-        viz.require_matplotlib()
-    except ImportError as e:
-        raise click.ClickException(str(e)) from None
+    viz.require_matplotlib()
     from ..fileio import atomic_write
     from ..models import SkeletonMAE, TransformerSkeletonMAE
 
@@ -68,10 +65,7 @@ def reconstruct(
             f"model {model_name!r} ({model.config.arch}) has no System A decoder; reconstruct "
             "needs a pre-trained skeletonmae-transformer checkpoint with decoder_depth > 0"
         )
-    try:
-        rec = viz.reconstruct(model, clip, seed=seed, layout=layout)
-    except ValueError as e:  # ClipFormatError and LayoutError are ValueErrors
-        raise click.ClickException(str(e)) from None
+    rec = viz.reconstruct(model, clip, seed=seed, layout=layout)
     output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix.lower() == ".gif":
         viz.animate_reconstruction(rec, output, view=view, fps=fps)

@@ -14,11 +14,14 @@ import json
 import textwrap
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .options import device_option, json_option, output_option, set_threads, threads_option
+
+if TYPE_CHECKING:
+    from ..zoo import ZooEntry
 
 __all__ = ["COMMANDS"]
 
@@ -33,10 +36,10 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
 
 
-def _metric(entry: dict[str, Any]) -> str:
-    if not entry["metrics"]:
+def _metric(entry: ZooEntry) -> str:
+    if not entry.metrics:
         return "-"
-    m = entry["metrics"][0]
+    m = entry.metrics[0]
     return f"{m['name']} {m['value']:.2f} ({m['split']})"
 
 
@@ -50,9 +53,7 @@ def list_models(pattern: str | None, as_json: bool) -> None:
 
     zoo = _manifest()
     entries = [
-        e
-        for e in zoo.entries.values()
-        if pattern is None or fnmatch.fnmatchcase(e["name"], pattern)
+        e for e in zoo.entries.values() if pattern is None or fnmatch.fnmatchcase(e.name, pattern)
     ]
     if pattern is not None and not entries:
         raise click.ClickException(
@@ -60,19 +61,20 @@ def list_models(pattern: str | None, as_json: bool) -> None:
             "'*nwucla*')"
         )
     if as_json:
-        click.echo(json.dumps({"default": zoo.default, "models": entries}, indent=2))
+        models = [e.to_dict() for e in entries]
+        click.echo(json.dumps({"default": zoo.default, "models": models}, indent=2))
         return
     if not entries:
         click.echo(f"the zoo manifest ({zoo.path}) has no models yet")
         return
     rows = [("name", "architecture", "dataset", "metric", "size")]
     for e in entries:
-        flag = " *" if e["name"] == zoo.default else ""
-        size = sum(f["size"] for f in e["files"].values())
-        dataset = f"{e['dataset']} {e['protocol']}".strip() or "-"
-        rows.append((e["name"] + flag, e["architecture"], dataset, _metric(e), _size(size)))
+        flag = " *" if e.name == zoo.default else ""
+        size = sum(f["size"] for f in e.files.values())
+        dataset = f"{e.dataset} {e.protocol}".strip() or "-"
+        rows.append((e.name + flag, e.architecture, dataset, _metric(e), _size(size)))
     _print_rows(rows)
-    if any(e["name"] == zoo.default for e in entries):
+    if any(e.name == zoo.default for e in entries):
         click.echo("\n* default model of `skeletonmae classify`")
 
 
@@ -136,18 +138,17 @@ def info(name: str, as_json: bool) -> None:
     else:
         e = _manifest().get(name)
     if as_json:
-        click.echo(json.dumps(e, indent=2))
+        click.echo(json.dumps(e.to_dict(), indent=2))
         return
-    rev = e["revision"] or "(not uploaded yet)"
+    rev = e.revision or "(not uploaded yet)"
     lines = [
-        ("name", e["name"]),
-        ("description", e["description"] or "-"),
-        ("architecture", e["architecture"] + (f": {e['summary']}" if e.get("summary") else "")),
-        ("task", e["task"] + (f" ({e['stage']}, recipe {e['recipe']})" if e.get("recipe") else "")),
+        ("name", e.name),
+        ("description", e.description or "-"),
+        ("architecture", e.architecture + (f": {e.summary}" if e.summary else "")),
+        ("task", e.task + (f" ({e.stage}, recipe {e.recipe})" if e.recipe else "")),
         (
             "dataset",
-            f"{e['dataset']} ({e['protocol']}): trained on {e['train_split']}, "
-            f"evaluated on {e['eval_split']}",
+            f"{e.dataset} ({e.protocol}): trained on {e.train_split}, evaluated on {e.eval_split}",
         ),
         *(
             (
@@ -156,20 +157,20 @@ def info(name: str, as_json: bool) -> None:
                 + (f" ({m['num_clips']} clips)" if m.get("num_clips") else "")
                 + f" by `{m['command']}`",
             )
-            for m in e["metrics"]
+            for m in e.metrics
         ),
-        ("started from", e.get("pretraining", "-")),
-        ("trained by", f"`{e['command']}`" if e["command"] else "-"),
-        ("parameters", f"{e['params']:,}"),
-        *(("file", f"{f} {r['size']:,} bytes sha256 {r['sha256']}") for f, r in e["files"].items()),
-        ("hub", f"{e['repo_id']} revision {rev}"),
-        ("bundled", "yes (ships in the package)" if e["bundled"] else "no (downloaded)"),
-        ("license", e["license"]),
-        *(("paper", f"{p['title']} <{p['url']}>") for p in e["papers"]),
-        ("layout", e["layout"]),
-        ("preprocess", json.dumps(e["preprocess"])),
-        ("classes", ", ".join(f"{i}: {c}" for i, c in enumerate(e["class_names"])) or "-"),
-        ("config", json.dumps(e["config"])),
+        ("started from", (e.pretraining or "-")),
+        ("trained by", f"`{e.command}`" if e.command else "-"),
+        ("parameters", f"{e.params:,}"),
+        *(("file", f"{f} {r['size']:,} bytes sha256 {r['sha256']}") for f, r in e.files.items()),
+        ("hub", f"{e.repo_id} revision {rev}"),
+        ("bundled", "yes (ships in the package)" if e.bundled else "no (downloaded)"),
+        ("license", e.license),
+        *(("paper", f"{p['title']} <{p['url']}>") for p in e.papers),
+        ("layout", e.layout),
+        ("preprocess", json.dumps(e.preprocess)),
+        ("classes", ", ".join(f"{i}: {c}" for i, c in enumerate(e.class_names)) or "-"),
+        ("config", json.dumps(e.config)),
     ]
     for key, value in lines:
         click.echo(f"{key + ':':14}{value}")
@@ -600,7 +601,7 @@ def register(
     )
     where = zoo.manifest_path(manifest)
     click.echo(
-        f"registered {entry['name']} ({entry['params']:,} parameters"
+        f"registered {entry.name} ({entry.params:,} parameters"
         f"{', bundled' if bundle else ''}) in {where}"
     )
 

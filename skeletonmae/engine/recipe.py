@@ -12,9 +12,26 @@ from typing import Any
 
 from ..names import check_keys, did_you_mean
 
-__all__ = ["STAGES", "Recipe", "available_recipes", "load_recipe"]
+__all__ = ["OVERRIDES", "STAGES", "Recipe", "available_recipes", "load_recipe"]
 
 STAGES = ("pretrain", "linear-probe", "finetune")
+# The fields a training command may override (``--train-split`` for ``train_split``…), with what
+# its option says; the command line builds its options from this table and the field types.
+OVERRIDES = {
+    "dataset": "Override the recipe's dataset.",
+    "train_split": "Override the training split.",
+    "eval_split": "Override the evaluation split.",
+    "epochs": "Training epochs.",
+    "batch_size": "Clips per optimiser step.",
+    "lr": "Peak learning rate.",
+    "warmup_epochs": "Epochs of linear warm-up.",
+    "layer_decay": "Layer-wise learning-rate decay.",
+    "label_smoothing": "Label smoothing of the classification loss.",
+    "ema_decay": "Keep a moving average of the weights (decay per step) and save it.",
+    "seed": "Seed of initialisation, augmentation and order.",
+    "label_fraction": "Train on this class-balanced fraction of the training labels (e.g. 0.1).",
+    "subset_seed": "Seed that draws the --label-fraction subset.",
+}
 
 
 @dataclass

@@ -30,7 +30,7 @@ from tqdm.auto import tqdm
 from ..clip import Clip
 from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
-from ..models.base import ModelConfig, SkeletonModel, build_model
+from ..models.base import ModelConfig, SkeletonModel, build_model, config_from_dict
 from ..progress import progress
 from ..runs import RunDir, RunResults
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
@@ -267,6 +267,7 @@ def run(
     run_dir = RunDir(Path(output))
     output = run_dir.path
     checkpoint = _check_output(run_dir, recipe, resume=resume, overwrite=overwrite)
+    _check_model_block(recipe)
     dev = resolve_device(device)
     dd = _init_distributed(dev)
     if dev.type == "cuda" and dd.world > 1:
@@ -338,6 +339,14 @@ def run(
     if dd.world > 1:
         dist.barrier()
     return results
+
+
+def _check_model_block(recipe: Recipe) -> None:
+    """A recipe's ``model`` must make a valid config: checked before any data is read."""
+    try:
+        config_from_dict(dict(recipe.model))
+    except ValueError as e:
+        raise ValueError(f"recipe {recipe.name!r}: model: {e}") from None
 
 
 def _check_output(

@@ -34,6 +34,7 @@ from ..transforms import PreprocessConfig, preprocess, preprocess_views
 if TYPE_CHECKING:
     from ..hub import PushResult
     from ..inference import ClipLike
+    from ..zoo import ZooEntry
 
 __all__ = [
     "ARCHITECTURES",
@@ -452,7 +453,7 @@ class SkeletonModel(nn.Module):
         self,
         repo_id: str,
         *,
-        entry: dict[str, Any] | None = None,
+        entry: ZooEntry | None = None,
         local_dir: str | os.PathLike | None = None,
         private: bool | None = None,
         token: str | None = None,
