@@ -90,10 +90,6 @@ class Clip:
             self.confidence = np.clip(conf, 0.0, 1.0)
 
     @property
-    def num_persons(self) -> int:
-        return self.data.shape[0]
-
-    @property
     def num_frames(self) -> int:
         return self.data.shape[1]
 

@@ -236,28 +236,28 @@ def open_dataset(name: str, root: str | Path, **options) -> DatasetIndex:
     return get_dataset(name).index(root, **options)
 
 
-# Names this module held before each source became one module of `skeletonmae.io`.
+# Names this module held before each source became one module of `skeletonmae.io`: where they
+# are now.
 _SOURCE_NAMES = {
-    "nw_ucla": ("nwucla", "nw_ucla"),
-    "NW_UCLA_CLASSES": ("nwucla", "NW_UCLA_CLASSES"),
-    "msr_action3d": ("msr_action3d", "msr_action3d"),
-    "MSR_ACTION3D_CLASSES": ("msr_action3d", "MSR_ACTION3D_CLASSES"),
-    "ntu60": ("ntu", "ntu60"),
-    "ntu120": ("ntu", "ntu120"),
-    "NTU_CLASSES": ("ntu", "NTU_CLASSES"),
-    "NTU60_XSUB_TRAIN_SUBJECTS": ("ntu", "NTU60_XSUB_TRAIN_SUBJECTS"),
-    "NTU120_XSUB_TRAIN_SUBJECTS": ("ntu", "NTU120_XSUB_TRAIN_SUBJECTS"),
-    "pyskl": ("pyskl", "pyskl"),
-    "utd_mhad": ("utd_mhad", "utd_mhad"),
-    "penn_action": ("penn_action", "penn_action"),
-    "msrc12": ("msrc12", "msrc12"),
+    "nw_ucla": "nwucla",
+    "NW_UCLA_CLASSES": "nwucla",
+    "msr_action3d": "msr_action3d",
+    "MSR_ACTION3D_CLASSES": "msr_action3d",
+    "ntu60": "ntu",
+    "ntu120": "ntu",
+    "NTU_CLASSES": "ntu",
+    "NTU60_XSUB_TRAIN_SUBJECTS": "ntu",
+    "NTU120_XSUB_TRAIN_SUBJECTS": "ntu",
+    "pyskl": "pyskl",
+    "utd_mhad": "utd_mhad",
+    "penn_action": "penn_action",
+    "msrc12": "msrc12",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _SOURCE_NAMES:
-        module, attr = _SOURCE_NAMES[name]
-        return getattr(importlib.import_module(f".io.{module}", __package__), attr)
+        return getattr(importlib.import_module(f".io.{_SOURCE_NAMES[name]}", __package__), name)
     if name == "DATASETS":
         return {n: d.index for n, d in datasets().items()}
     if name == "SkeletonDataset":  # its earlier name, which read like a torch Dataset

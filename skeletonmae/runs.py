@@ -63,6 +63,16 @@ class RunResults:
         )
 
 
+class _File:
+    """A file (or folder) of a run directory, by its name: ``run.checkpoint`` is its path."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, run: RunDir | None, owner: type) -> Any:
+        return self if run is None else run.path / self.name
+
+
 @dataclass(frozen=True)
 class RunDir:
     """A training run's output directory: ``checkpoint.pt`` (resumable state, every epoch),
@@ -74,29 +84,12 @@ class RunDir:
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
 
-    @property
-    def checkpoint(self) -> Path:
-        return self.path / "checkpoint.pt"
-
-    @property
-    def metrics(self) -> Path:
-        return self.path / "metrics.jsonl"
-
-    @property
-    def recipe_file(self) -> Path:
-        return self.path / "recipe.json"
-
-    @property
-    def results_file(self) -> Path:
-        return self.path / "results.json"
-
-    @property
-    def model(self) -> Path:
-        return self.path / "model"
-
-    @property
-    def snapshots(self) -> Path:
-        return self.path / "snapshots"
+    checkpoint = _File("checkpoint.pt")
+    metrics = _File("metrics.jsonl")
+    recipe_file = _File("recipe.json")
+    results_file = _File("results.json")
+    model = _File("model")
+    snapshots = _File("snapshots")
 
     def run_files(self) -> list[Path]:
         """The files that show a run was started here (those ``--overwrite`` removes)."""

@@ -43,13 +43,6 @@ def mamp(checkpoint: Path, output: Path, class_names: Path | None, layout: str |
 
 @click.command("export")
 @click.argument("model")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["onnx"]),
-    default="onnx",
-    hidden=True,  # ONNX is the one format; kept so that scripts passing it still run
-)
 @output_option(
     directory=False,
     help="File to write, e.g. model.onnx.",
@@ -60,7 +53,7 @@ def mamp(checkpoint: Path, output: Path, class_names: Path | None, layout: str |
     show_default=True,
     help="Compare onnxruntime's outputs with PyTorch's on a random batch (needs onnxruntime).",
 )
-def export(model: str, fmt: str, output: Path, check: bool) -> None:
+def export(model: str, output: Path, check: bool) -> None:
     """Export MODEL (zoo name, Hub id or model directory) as a graph from the preprocessed
     (N, C, T, V, M) batch to its logits (or an encoder's features), N dynamic."""
     from ..export import check_onnx, export_onnx
@@ -68,7 +61,7 @@ def export(model: str, fmt: str, output: Path, check: bool) -> None:
 
     net = SkeletonModel.from_pretrained(model)
     export_onnx(net, output)
-    line = f"exported {model} -> {output} ({fmt}, input x (N, {net.config.in_channels}, "
+    line = f"exported {model} -> {output} (onnx, input x (N, {net.config.in_channels}, "
     line += f"{net.config.preprocess.num_frames}, {net.config.num_joints}, "
     line += f"{net.config.preprocess.max_persons}))"
     if check:

@@ -32,6 +32,11 @@ _data_root = data_root_option(
 )
 
 
+def command_line() -> str:
+    """This command as typed, for the results a run records."""
+    return "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
 def resolve_recipe(recipe: str, init: str | None = None, **overrides: object) -> Recipe:
     """The recipe a training command runs: ``recipe`` (name or .json) with the command's
     overrides (None: unchanged) and ``--init`` ('none': from scratch). An ``epochs`` no longer
@@ -133,7 +138,6 @@ def _stage_command(stage: str) -> click.Command:
             raise click.ClickException(
                 f"recipe {r.name!r} is a {r.stage!r} recipe; run it with `skeletonmae {r.stage}`"
             )
-        cmd = "skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         run(
             r,
             data_root=data_root,
@@ -142,7 +146,7 @@ def _stage_command(stage: str) -> click.Command:
             overwrite=overwrite,
             device=device,
             progress=progress,
-            command=cmd,
+            command=command_line(),
             snapshot_minutes=marks,
         )
 
@@ -300,7 +304,7 @@ def ensemble(
         dataset=dataset,
         split=split,
         device=device,
-        command="skeletonmae " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        command=command_line(),
     )
     line = f"wrote an ensemble of {len(models)} -> {output / 'model'}"
     if results.top1 is not None:

@@ -7,16 +7,8 @@ decoder reconstructs the masked joints under the scaled cosine error of GraphMAE
 
 Fine-tuning builds the STRL classifier on top of the same (weight-shared) encoder; see `STRL`.
 
-Reconstruction target (``target``): ``"coords"`` (the default) reconstructs the raw joint
-coordinates, ``"features"`` the projected input features (detached). The cosine error ignores
-length: on 3-d coordinates it scores only the direction of each masked joint from the clip's
-centre (on 2-d only an angle), so ``"coords"`` asks for a coarse placement while ``"features"``
-asks for a 64-d vector that the projection itself defines and can make easier to predict (its
-pre-training loss fell to 0.03, against 0.31 for coordinates). Measured on NW-UCLA cross-view
-(20 pre-training epochs of the ``systemb-nwucla-pretrain`` recipe, then a linear probe on frozen
-features and a 10-epoch SGD fine-tune of the STRL classifier, one seed): coordinates 49.4 / 55.8 %
-top-1, features 47.6 / 55.0 %. Coordinates are the default: better on both (by 1-2 points, a
-single seed), and a cheaper decoder output.
+Reconstruction target (``target``): ``"coords"`` (the default) or the projected input
+``"features"``; docs/results.md says why coordinates are the default.
 """
 
 from __future__ import annotations
