@@ -90,6 +90,16 @@ class Clip:
             self.confidence = np.clip(conf, 0.0, 1.0)
 
     @property
+    def num_persons(self) -> int:
+        """Deprecated: ``clip.data.shape[0]``, the person slots."""
+        warnings.warn(
+            "Clip.num_persons will be removed; use clip.data.shape[0]",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.data.shape[0]
+
+    @property
     def num_frames(self) -> int:
         return self.data.shape[1]
 

@@ -156,3 +156,18 @@ def test_renamed_public_names_still_work_with_a_deprecation_warning():
     ):
         with pytest.warns(DeprecationWarning, match=f"now called {new}"):
             assert getattr(skeletonmae, old) is getattr(skeletonmae, new)
+
+
+def test_retired_names_warn_before_they_go(tmp_path):
+    import numpy as np
+    from click.testing import CliRunner
+
+    from skeletonmae import Clip
+    from skeletonmae.cli import main
+
+    with pytest.warns(DeprecationWarning, match="data.shape"):
+        assert Clip(np.ones((2, 3, 20, 3), np.float32), "kinect-v1").num_persons == 2
+    r = CliRunner().invoke(
+        main, ["export", "nope", "-o", str(tmp_path / "x.onnx"), "--format", "onnx"]
+    )
+    assert "--format is deprecated" in r.stderr

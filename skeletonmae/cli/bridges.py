@@ -3,6 +3,7 @@ checkpoints in) and ``export`` (ONNX out)."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import click
@@ -53,12 +54,17 @@ def mamp(checkpoint: Path, output: Path, class_names: Path | None, layout: str |
     show_default=True,
     help="Compare onnxruntime's outputs with PyTorch's on a random batch (needs onnxruntime).",
 )
-def export(model: str, output: Path, check: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["onnx"]), hidden=True)
+def export(model: str, output: Path, check: bool, fmt: str | None) -> None:
     """Export MODEL (zoo name, Hub id or model directory) as a graph from the preprocessed
     (N, C, T, V, M) batch to its logits (or an encoder's features), N dynamic."""
     from ..export import check_onnx, export_onnx
     from ..models import SkeletonModel
 
+    if fmt is not None:  # ONNX was always the one format
+        warnings.warn(
+            "--format is deprecated and will be removed: export writes ONNX", stacklevel=1
+        )
     net = SkeletonModel.from_pretrained(model)
     export_onnx(net, output)
     line = f"exported {model} -> {output} (onnx, input x (N, {net.config.in_channels}, "
