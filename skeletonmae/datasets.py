@@ -19,7 +19,7 @@ import numpy as np
 
 from .clip import Clip, ClipFormatError
 from .formats import load_clip
-from .io.base import Dataset, DatasetIndex, Sample, datasets, get_dataset, register
+from .io.base import DatasetIndex, Sample, dataset, datasets, get_dataset
 from .layouts import Layout, get_layout, load_layout, map_joints
 from .transforms import virtual_camera
 
@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 
+@dataset("folder", "your clips", "a folder of clips (<split>/<class>/<clip>)", source=None)
 def clip_folder(root: str | Path, *, layout: str | Layout | None = None) -> DatasetIndex:
     """Your own clips, ImageFolder style: ``root/<split>/<class name>/*.npy|*.npz`` (any format
     `load_clip` reads). Class ids follow the sorted class names of all splits; the layout comes
@@ -139,6 +140,12 @@ def _film(
     ]
 
 
+@dataset(
+    "corpus",
+    "Kinect v1 corpus",
+    "a Kinect v1 corpus (NW-UCLA, MSR Action3D, MSRC-12 training data)",
+    source=None,
+)
 def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") -> DatasetIndex:
     """Several datasets as one unlabelled pre-training set (split ``pretrain``), every clip
     mapped onto ``layout`` and long ones cut into windows (see `CorpusSource`). ``root`` holds
@@ -211,18 +218,6 @@ def corpus(root: str | Path, *, sources: list[dict], layout: str = "kinect-v1") 
         loader=load,
         summary={"sources": summary},
     )
-
-
-register(
-    None,
-    Dataset("folder", "your clips", "a folder of clips (<split>/<class>/<clip>)", clip_folder),
-    Dataset(
-        "corpus",
-        "Kinect v1 corpus",
-        "a Kinect v1 corpus (NW-UCLA, MSR Action3D, MSRC-12 training data)",
-        corpus,
-    ),
-)
 
 
 def available_datasets() -> list[str]:

@@ -14,7 +14,7 @@ import numpy as np
 from ..clip import Clip, ClipFormatError
 from ..layouts import SENSOR_LAYOUTS, Layout, available_layouts, get_layout
 from ..safe_pickle import check_array_size
-from .base import Source, register
+from . import base
 
 __all__ = ["ARRAY_CONVENTIONS", "array_to_clip", "infer_layout", "read_npy", "read_npz"]
 
@@ -188,5 +188,5 @@ def read_npz(path: Path, *, layout: Layout | None = None, convention: str | None
     return clip if confidence is None else replace(clip, confidence=confidence)
 
 
-register(Source("npy", read_npy, ("*.npy",)))
-register(Source("npz", read_npz, ("*.npz",)))
+base.register_source(base.Source("npy", read_npy, ("*.npy",)))
+base.register_source(base.Source("npz", read_npz, ("*.npz",)))

@@ -26,10 +26,12 @@ __all__ = [
     "DatasetIndex",
     "Sample",
     "Source",
+    "dataset",
     "datasets",
+    "file_samples",
     "get_dataset",
     "get_source",
-    "register",
+    "register_source",
     "sources",
 ]
 
@@ -135,12 +137,23 @@ _SOURCES: dict[str, Source] = {}
 _DATASETS: dict[str, Dataset] = {}
 
 
-def register(source: Source | None, *sets: Dataset) -> None:
-    """Register a source and the datasets built from it (a module calls this once, at import)."""
-    if source is not None:
-        _SOURCES[source.name] = source
-    for d in sets:
-        _DATASETS[d.name] = d
+def register_source(source: Source) -> Source:
+    """Register a source (its module does so once, at import)."""
+    _SOURCES[source.name] = source
+    return source
+
+
+def dataset(
+    name: str, title: str, citation: str, *, source: str | None = ""
+) -> Callable[[Callable[..., DatasetIndex]], Callable[..., DatasetIndex]]:
+    """Register the decorated index function as dataset ``name`` (see `Dataset`); its files are
+    those of the source of the same name unless ``source`` names another (None: any source's)."""
+
+    def decorate(index: Callable[..., DatasetIndex]) -> Callable[..., DatasetIndex]:
+        _DATASETS[name] = Dataset(name, title, citation, index, name if source == "" else source)
+        return index
+
+    return decorate
 
 
 def _discover() -> None:
@@ -199,6 +212,30 @@ def odd_even_subjects(samples: list[Sample]) -> dict[str, list[int]]:
         "xsub_train": where(samples, lambda s: s.subject % 2 == 1),
         "xsub_test": where(samples, lambda s: s.subject % 2 == 0),
     }
+
+
+def file_samples(
+    root: Path,
+    sub: str,
+    patterns: str | tuple[str, ...],
+    sample: Callable[[Path], Sample | None],
+    what: str,
+    expected: str,
+) -> list[Sample]:
+    """One `Sample` per file matching ``patterns`` in ``root/sub`` (or ``root`` itself), as
+    ``sample(file)`` names it; a file it cannot name (None) is a `ClipFormatError`, no file at all
+    a `FileNotFoundError`."""
+    folder = require_dir(root, sub, what)
+    patterns = (patterns,) if isinstance(patterns, str) else patterns
+    files = sorted({f for p in patterns for f in folder.glob(p) if f.is_file()})
+    if not files:
+        raise FileNotFoundError(f"{what}: no {expected} files under {folder}")
+    samples = []
+    for f in files:
+        if (s := sample(f)) is None:
+            raise ClipFormatError(f"{f}: not a file name of {what} ({expected})")
+        samples.append(s)
+    return samples
 
 
 def file_loader(read: Callable[[Path], Clip]) -> Callable[[Sample], Clip]:

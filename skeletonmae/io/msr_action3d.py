@@ -11,16 +11,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
-from .base import (
-    Dataset,
-    DatasetIndex,
-    Sample,
-    Source,
-    file_loader,
-    odd_even_subjects,
-    register,
-    require_dir,
-)
+from . import base
 
 __all__ = ["MSR_ACTION3D_CLASSES", "MSRName", "parse_msr_name", "read_msr_txt"]
 
@@ -69,47 +60,31 @@ def read_msr_txt(path: Path) -> Clip:
     )
 
 
-def msr_action3d(root: str | Path) -> DatasetIndex:
+@base.dataset(
+    "msr-action3d", "MSR Action3D", "MSR Action3D (Li, Zhang and Liu, CVPR workshops 2010)"
+)
+def msr_action3d(root: str | Path) -> base.DatasetIndex:
     """MSR Action3D (``skeleton3d/aAA_sSS_eEE_skeleton3D.txt``); ``xsub``: odd subjects train."""
     root = Path(root)
-    d = require_dir(root, "skeleton3d", "MSR Action3D")
-    files = sorted(d.glob("a*_s*_e*_skeleton3D.txt"))
-    if not files:
-        raise FileNotFoundError(f"MSR Action3D: no aAA_sSS_eEE_skeleton3D.txt files under {d}")
-    samples = []
-    for f in files:
-        name = parse_msr_name(f.stem)
-        if name is None or not f.stem.endswith("_skeleton3D"):
-            raise ClipFormatError(
-                f"{f}: not an MSR Action3D file name (aAA_sSS_eEE_skeleton3D.txt)"
-            )
-        samples.append(
-            Sample(f, name.label, f.stem.removesuffix("_skeleton3D"), subject=name.subject)
-        )
-    return DatasetIndex(
-        "msr-action3d",
-        root,
-        "msr-action3d",
-        list(MSR_ACTION3D_CLASSES),
-        samples,
-        odd_even_subjects(samples),
-        loader=file_loader(read_msr_txt),
-    )
+    pattern = "a*_s*_e*_skeleton3D.txt"
+    samples = base.file_samples(root, "skeleton3d", pattern, _sample, "MSR Action3D", pattern)
+    classes, loader = list(MSR_ACTION3D_CLASSES), base.file_loader(read_msr_txt)
+    splits, name = base.odd_even_subjects(samples), "msr-action3d"  # its layout has its name
+    return base.DatasetIndex(name, root, name, classes, samples, splits, loader=loader)
 
 
-register(
-    Source(
+def _sample(f: Path) -> base.Sample | None:
+    name = parse_msr_name(f.stem)
+    stem = f.stem.removesuffix("_skeleton3D")
+    return name and base.Sample(f, name.label, stem, subject=name.subject)
+
+
+base.register_source(
+    base.Source(
         "msr-action3d",
         read_msr_txt,
         ("*_skeleton3d.txt",),
         layout="msr-action3d",
         sniff=lambda values: values == 4,  # x y z confidence
-    ),
-    Dataset(
-        "msr-action3d",
-        "MSR Action3D",
-        "MSR Action3D (Li, Zhang and Liu, CVPR workshops 2010)",
-        msr_action3d,
-        source="msr-action3d",
-    ),
+    )
 )

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
-from .base import Dataset, DatasetIndex, Sample, Source, file_loader, odd_even_subjects, register
+from . import base
 
 __all__ = [
     "MSRC12_CLASSES",
@@ -122,35 +122,23 @@ def read_msrc12(path: str | Path) -> Clip:
     )
 
 
-def msrc12(root: str | Path) -> DatasetIndex:
+@base.dataset("msrc-12", "MSRC-12", "MSRC-12 Kinect gestures (Fothergill et al., CHI 2012)")
+def msrc12(root: str | Path) -> base.DatasetIndex:
     """MSRC-12 recordings (``P<k>_<i>_<j>_p<NN>.csv[.xz]``, one gesture repeated ~10 times each,
     labelled from its tagstream). It has no standard split; ``all`` is every recording (what
     pre-training uses) and ``xsub_train`` / ``xsub_test`` split the performers odd / even."""
     root = Path(root)
-    if not root.is_dir():
-        raise FileNotFoundError(f"MSRC-12: no directory at {root}")
-    files = sorted(
-        f for f in root.iterdir() if f.name.endswith((".csv", ".csv.xz")) and f.is_file()
-    )
-    if not files:
-        raise FileNotFoundError(f"MSRC-12: no P<k>_<i>_<j>_p<NN>.csv[.xz] files under {root}")
-    samples = []
-    for f in files:
-        performer = parse_msrc12_name(f)
-        if performer is None:
-            raise ClipFormatError(f"{f}: not an MSRC-12 file name (P<k>_<i>_<j>_p<NN>.csv)")
-        samples.append(Sample(f, msrc12_gesture(f), f.name.split(".")[0], subject=performer))
-    splits = {"all": list(range(len(samples))), **odd_even_subjects(samples)}
-    return DatasetIndex(
-        "msrc-12", root, "kinect-v1", list(MSRC12_CLASSES), samples, splits,
-        loader=file_loader(read_msrc12),
-    )  # fmt: skip
+    expected = "P<k>_<i>_<j>_p<NN>.csv[.xz]"
+    samples = base.file_samples(root, "", ("*.csv", "*.csv.xz"), _sample, "MSRC-12", expected)
+    splits = {"all": list(range(len(samples))), **base.odd_even_subjects(samples)}
+    classes, loader = list(MSRC12_CLASSES), base.file_loader(read_msrc12)
+    return base.DatasetIndex("msrc-12", root, "kinect-v1", classes, samples, splits, loader=loader)
 
 
-register(
-    Source("msrc-12", read_msrc12, ("*.csv", "*.csv.xz"), layout="kinect-v1"),
-    Dataset(
-        "msrc-12", "MSRC-12", "MSRC-12 Kinect gestures (Fothergill et al., CHI 2012)", msrc12,
-        source="msrc-12",
-    ),
-)  # fmt: skip
+def _sample(f: Path) -> base.Sample | None:
+    performer = parse_msrc12_name(f)
+    stem = f.name.split(".")[0]
+    return None if performer is None else base.Sample(f, msrc12_gesture(f), stem, subject=performer)
+
+
+base.register_source(base.Source("msrc-12", read_msrc12, ("*.csv", "*.csv.xz"), layout="kinect-v1"))

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
-from .base import Dataset, DatasetIndex, Sample, Source, file_loader, register, where
+from . import base
 from .text import TextLines
 
 __all__ = [
@@ -84,7 +84,9 @@ def read_ntu_skeleton(path: Path) -> Clip:
             if joints != _NTU_JOINTS:
                 raise lines.error(lines.pos, f"{where} has {joints} joints, expected {_NTU_JOINTS}")
             xyz = lines.rows(
-                _NTU_JOINTS, 12, lambda j, w=where: f"joint {j + 1} of {w}: {_NTU_JOINT_VALUES}"
+                _NTU_JOINTS,
+                12,
+                lambda j, w=where: f"joint {j + 1} of {w}: {_NTU_JOINT_VALUES}",
             )[:, :3]
             # A body id repeated within one frame (never seen in NTU) gets a slot of its own.
             key = (body_id, seen.get(body_id, 0))
@@ -124,7 +126,7 @@ def _excluded_names(root: Path, exclude: Iterable[str] | str | Path | None) -> s
 
 def _samples(
     root: str | Path, what: str, actions: int, setups: int | None, exclude
-) -> tuple[Path, list[Sample]]:
+) -> tuple[Path, list[base.Sample]]:
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{what}: no directory at {root}")
@@ -136,14 +138,21 @@ def _samples(
             raise ClipFormatError(f"{f}: not an NTU RGB+D file name (SsssCcccPpppRrrrAaaa)")
         if n.action <= actions and (setups is None or n.setup <= setups) and f.stem not in skip:
             samples.append(
-                Sample(f, n.action - 1, f.stem, subject=n.subject, view=n.camera, setup=n.setup)
+                base.Sample(
+                    f, n.action - 1, f.stem, subject=n.subject, view=n.camera, setup=n.setup
+                )
             )
     if not samples:
         raise FileNotFoundError(f"{what}: no SsssCcccPpppRrrrAaaa.skeleton files under {root}")
     return root, samples
 
 
-def ntu60(root: str | Path, *, exclude: Iterable[str] | str | Path | None = None) -> DatasetIndex:
+@base.dataset(
+    "ntu60", "NTU RGB+D 60", "NTU RGB+D 60 (Shahroudy et al., CVPR 2016)", source="ntu-rgbd"
+)
+def ntu60(
+    root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
+) -> base.DatasetIndex:
     """NTU RGB+D 60 from a folder of raw ``.skeleton`` files (searched recursively; files of
     NTU-120's extra setups and actions are ignored). Splits ``xsub`` (the 20 training subjects)
     and ``xview`` (cameras 2 and 3 train, camera 1 tests). Samples listed in
@@ -152,43 +161,36 @@ def ntu60(root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
     root, samples = _samples(root, "NTU-60", 60, _NTU60_SETUPS, exclude)
     train = NTU60_XSUB_TRAIN_SUBJECTS
     splits = {
-        "xsub_train": where(samples, lambda s: s.subject in train),
-        "xsub_test": where(samples, lambda s: s.subject not in train),
-        "xview_train": where(samples, lambda s: s.view in (2, 3)),
-        "xview_test": where(samples, lambda s: s.view == 1),
+        "xsub_train": base.where(samples, lambda s: s.subject in train),
+        "xsub_test": base.where(samples, lambda s: s.subject not in train),
+        "xview_train": base.where(samples, lambda s: s.view in (2, 3)),
+        "xview_test": base.where(samples, lambda s: s.view == 1),
     }
-    return DatasetIndex(
-        "ntu60", root, "ntu-rgbd", NTU_CLASSES[:60], samples, splits,
-        loader=file_loader(read_ntu_skeleton),
-    )  # fmt: skip
+    loader = base.file_loader(read_ntu_skeleton)
+    return base.DatasetIndex(
+        "ntu60", root, "ntu-rgbd", NTU_CLASSES[:60], samples, splits, loader=loader
+    )
 
 
-def ntu120(root: str | Path, *, exclude: Iterable[str] | str | Path | None = None) -> DatasetIndex:
+@base.dataset(
+    "ntu120", "NTU RGB+D 120", "NTU RGB+D 120 (Liu et al., TPAMI 2019)", source="ntu-rgbd"
+)
+def ntu120(
+    root: str | Path, *, exclude: Iterable[str] | str | Path | None = None
+) -> base.DatasetIndex:
     """NTU RGB+D 120 from a folder of raw ``.skeleton`` files (searched recursively). Splits
     ``xsub`` (the 53 training subjects) and ``xset`` (even setup ids train, odd ones test);
     ``exclude`` as for `ntu60`."""
     root, samples = _samples(root, "NTU-120", 120, None, exclude)
     train = NTU120_XSUB_TRAIN_SUBJECTS
     splits = {
-        "xsub_train": where(samples, lambda s: s.subject in train),
-        "xsub_test": where(samples, lambda s: s.subject not in train),
-        "xset_train": where(samples, lambda s: s.setup % 2 == 0),
-        "xset_test": where(samples, lambda s: s.setup % 2 == 1),
+        "xsub_train": base.where(samples, lambda s: s.subject in train),
+        "xsub_test": base.where(samples, lambda s: s.subject not in train),
+        "xset_train": base.where(samples, lambda s: s.setup % 2 == 0),
+        "xset_test": base.where(samples, lambda s: s.setup % 2 == 1),
     }
-    return DatasetIndex(
-        "ntu120", root, "ntu-rgbd", list(NTU_CLASSES), samples, splits,
-        loader=file_loader(read_ntu_skeleton),
-    )  # fmt: skip
+    classes, loader = list(NTU_CLASSES), base.file_loader(read_ntu_skeleton)
+    return base.DatasetIndex("ntu120", root, "ntu-rgbd", classes, samples, splits, loader=loader)
 
 
-register(
-    Source("ntu-rgbd", read_ntu_skeleton, ("*.skeleton",), layout="ntu-rgbd"),
-    Dataset(
-        "ntu60", "NTU RGB+D 60", "NTU RGB+D 60 (Shahroudy et al., CVPR 2016)", ntu60,
-        source="ntu-rgbd",
-    ),
-    Dataset(
-        "ntu120", "NTU RGB+D 120", "NTU RGB+D 120 (Liu et al., TPAMI 2019)", ntu120,
-        source="ntu-rgbd",
-    ),
-)  # fmt: skip
+base.register_source(base.Source("ntu-rgbd", read_ntu_skeleton, ("*.skeleton",), layout="ntu-rgbd"))

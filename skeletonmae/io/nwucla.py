@@ -12,7 +12,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
-from .base import Dataset, DatasetIndex, Sample, Source, file_loader, register, require_dir
+from . import base
 
 __all__ = ["NW_UCLA_CLASSES", "NWUCLAName", "parse_nwucla_name", "read_nwucla_json"]
 
@@ -66,47 +66,28 @@ def read_nwucla_json(path: Path) -> Clip:
     )
 
 
-def nw_ucla(root: str | Path) -> DatasetIndex:
+@base.dataset("nw-ucla", "NW-UCLA", "Northwestern-UCLA Multiview Action3D (Wang et al., CVPR 2014)")
+def nw_ucla(root: str | Path) -> base.DatasetIndex:
     """NW-UCLA (``all_sqe/aAA_sSS_eEE_vVV.json``); split ``xview``: views 1+2 train, view 3 test.
     ``xview_dev_train`` / ``xview_dev`` (view 1 trains, view 2 evaluates) is a cross-view
     development protocol inside the training views, for choosing a recipe without the test view."""
     root = Path(root)
-    d = require_dir(root, "all_sqe", "NW-UCLA")
-    files = sorted(d.glob("a*_s*_e*_v*.json"))
-    if not files:
-        raise FileNotFoundError(f"NW-UCLA: no aAA_sSS_eEE_vVV.json files under {d}")
-    samples = []
-    for f in files:
-        name = parse_nwucla_name(f.stem)
-        if name is None:
-            raise ClipFormatError(
-                f"{f}: not an NW-UCLA file name (aAA_sSS_eEE_vVV, AA a known action)"
-            )
-        samples.append(Sample(f, name.label, f.stem, subject=name.subject, view=name.view))
+    expected = "aAA_sSS_eEE_vVV.json, AA a known action"
+    samples = base.file_samples(root, "all_sqe", "a*_s*_e*_v*.json", _sample, "NW-UCLA", expected)
     splits = {
-        "xview_train": [i for i, s in enumerate(samples) if s.view in (1, 2)],
-        "xview_test": [i for i, s in enumerate(samples) if s.view == 3],
-        "xview_dev_train": [i for i, s in enumerate(samples) if s.view == 1],
-        "xview_dev": [i for i, s in enumerate(samples) if s.view == 2],
+        "xview_train": base.where(samples, lambda s: s.view in (1, 2)),
+        "xview_test": base.where(samples, lambda s: s.view == 3),
+        "xview_dev_train": base.where(samples, lambda s: s.view == 1),
+        "xview_dev": base.where(samples, lambda s: s.view == 2),
     }
-    return DatasetIndex(
-        "nw-ucla",
-        root,
-        "kinect-v1",
-        list(NW_UCLA_CLASSES),
-        samples,
-        splits,
-        loader=file_loader(read_nwucla_json),
-    )
+    classes = list(NW_UCLA_CLASSES)
+    loader = base.file_loader(read_nwucla_json)
+    return base.DatasetIndex("nw-ucla", root, "kinect-v1", classes, samples, splits, loader=loader)
 
 
-register(
-    Source("nw-ucla", read_nwucla_json, ("*.json",), layout="kinect-v1"),
-    Dataset(
-        "nw-ucla",
-        "NW-UCLA",
-        "Northwestern-UCLA Multiview Action3D (Wang et al., CVPR 2014)",
-        nw_ucla,
-        source="nw-ucla",
-    ),
-)
+def _sample(f: Path) -> base.Sample | None:
+    name = parse_nwucla_name(f.stem)
+    return name and base.Sample(f, name.label, f.stem, subject=name.subject, view=name.view)
+
+
+base.register_source(base.Source("nw-ucla", read_nwucla_json, ("*.json",), layout="kinect-v1"))

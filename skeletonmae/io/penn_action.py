@@ -13,7 +13,7 @@ import numpy as np
 from ..clip import Clip, ClipFormatError
 from ..extras import require
 from ..labels import load_label_map
-from .base import Dataset, DatasetIndex, Sample, Source, file_loader, register, require_dir
+from . import base
 
 __all__ = ["PENN_ACTION_CLASSES", "PennActionLabel", "read_penn_action", "read_penn_action_label"]
 
@@ -69,33 +69,33 @@ def read_penn_action(path: str | Path) -> Clip:
     return Clip(data, "penn-action", label=label, fps=30.0, source=str(path))
 
 
-def penn_action(root: str | Path) -> DatasetIndex:
+@base.dataset("penn-action", "Penn Action", "Penn Action (Zhang, Zhu and Derpanis, ICCV 2013)")
+def penn_action(root: str | Path) -> base.DatasetIndex:
     """Penn Action 2-D keypoints (``labels/NNNN.mat``, 15 classes); split ``official``: the
     files' own train flag (``official_train`` 1,258 clips, ``official_test`` 1,068). Needs scipy."""
     root = Path(root)
-    d = require_dir(root, "labels", "Penn Action")
-    files = sorted(d.glob("[0-9][0-9][0-9][0-9].mat"))
-    if not files:
-        raise FileNotFoundError(f"Penn Action: no NNNN.mat files under {d}")
-    samples, train = [], []
-    for f in files:
+    train: set[str] = set()
+
+    def sample(f: Path) -> base.Sample:
         lab = read_penn_action_label(f)
-        samples.append(Sample(f, lab.label, f.stem))
-        train.append(lab.train)
+        if lab.train:
+            train.add(f.stem)
+        return base.Sample(f, lab.label, f.stem)
+
+    pattern = "[0-9][0-9][0-9][0-9].mat"
+    samples = base.file_samples(root, "labels", pattern, sample, "Penn Action", "NNNN.mat")
     splits = {
-        "official_train": [i for i, t in enumerate(train) if t],
-        "official_test": [i for i, t in enumerate(train) if not t],
+        "official_train": base.where(samples, lambda s: s.name in train),
+        "official_test": base.where(samples, lambda s: s.name not in train),
     }
-    return DatasetIndex(
-        "penn-action", root, "penn-action", list(PENN_ACTION_CLASSES), samples, splits,
-        loader=file_loader(read_penn_action),
-    )  # fmt: skip
+    classes, loader = list(PENN_ACTION_CLASSES), base.file_loader(read_penn_action)
+    return base.DatasetIndex(
+        "penn-action", root, "penn-action", classes, samples, splits, loader=loader
+    )
 
 
-register(
-    Source("penn-action", read_penn_action, ("[0-9][0-9][0-9][0-9].mat",), layout="penn-action"),
-    Dataset(
-        "penn-action", "Penn Action", "Penn Action (Zhang, Zhu and Derpanis, ICCV 2013)",
-        penn_action, source="penn-action",
-    ),
-)  # fmt: skip
+base.register_source(
+    base.Source(
+        "penn-action", read_penn_action, ("[0-9][0-9][0-9][0-9].mat",), layout="penn-action"
+    )
+)

@@ -14,8 +14,8 @@ import numpy as np
 from ..clip import Clip, ClipFormatError
 from ..layouts import Layout, get_layout
 from ..safe_pickle import UnsafePickleError, safe_load
+from . import base
 from .arrays import array_to_clip, infer_layout
-from .base import Dataset, DatasetIndex, Sample, Source, register
 from .ntu import NTU_CLASSES, parse_ntu_name
 
 __all__ = ["pyskl_annotation_to_clip", "read_pyskl", "read_pyskl_item"]
@@ -132,7 +132,10 @@ def read_pyskl_item(
     )
 
 
-def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> DatasetIndex:
+@base.dataset(
+    "pyskl", "PySKL annotations", "a PySKL / mmaction2 annotation pickle (Duan et al., ACM MM 2022)"
+)
+def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> base.DatasetIndex:
     """A PySKL / mmaction2 annotation pickle (``root`` is the ``.pkl``, or a folder holding
     exactly one). Splits are the pickle's own ``split`` lists; each ``*_val`` split is also
     available as ``*_test``. The pickle is read once, through the restricted unpickler.
@@ -157,7 +160,7 @@ def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> DatasetInd
         name, n = str(name), parse_ntu_name(str(name))
         position[name] = i
         samples.append(
-            Sample(
+            base.Sample(
                 path,
                 int(label),
                 name,
@@ -191,7 +194,7 @@ def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> DatasetInd
     else:
         names = [str(c) for c in range(num_classes)]
 
-    def load(sample: Sample) -> Clip:
+    def load(sample: base.Sample) -> Clip:
         i = sample.index
         return pyskl_annotation_to_clip(
             anns[i],
@@ -199,16 +202,7 @@ def pyskl(root: str | Path, *, layout: str | Layout | None = None) -> DatasetInd
             layout=lay,
         )
 
-    return DatasetIndex(path.stem, path, lay.name, names, samples, splits, loader=load)
+    return base.DatasetIndex(path.stem, path, lay.name, names, samples, splits, loader=load)
 
 
-register(
-    Source("pyskl", read_pyskl_item, ("*.pkl", "*.pickle"), multi_clip=True),
-    Dataset(
-        "pyskl",
-        "PySKL annotations",
-        "a PySKL / mmaction2 annotation pickle (Duan et al., ACM MM 2022)",
-        pyskl,
-        source="pyskl",
-    ),
-)
+base.register_source(base.Source("pyskl", read_pyskl_item, ("*.pkl", "*.pickle"), multi_clip=True))

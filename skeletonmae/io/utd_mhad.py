@@ -12,17 +12,7 @@ import numpy as np
 from ..clip import Clip, ClipFormatError
 from ..extras import require
 from ..labels import load_label_map
-from .base import (
-    Dataset,
-    DatasetIndex,
-    Sample,
-    Source,
-    file_loader,
-    odd_even_subjects,
-    register,
-    require_dir,
-    where,
-)
+from . import base
 
 __all__ = ["UTD_MHAD_CLASSES", "parse_utd_mhad_name", "read_utd_mhad"]
 
@@ -56,37 +46,31 @@ def read_utd_mhad(path: str | Path) -> Clip:
     return Clip(data, "utd-mhad", label=label, fps=30.0, source=str(path))
 
 
-def utd_mhad(root: str | Path) -> DatasetIndex:
+@base.dataset("utd-mhad", "UTD-MHAD", "UTD-MHAD (Chen, Jafari and Kehtarnavaz, ICIP 2015)")
+def utd_mhad(root: str | Path) -> base.DatasetIndex:
     """UTD-MHAD skeletons (``Skeleton/a<A>_s<S>_t<R>_skeleton.mat``, 27 actions); split ``xsub``:
     odd subjects (1, 3, 5, 7) train, even ones test. ``xsub_dev_train`` (subjects 1, 5) /
     ``xsub_dev`` (3, 7) is a cross-subject development protocol inside the training subjects, for
     choosing a recipe without the test subjects. Needs scipy (the ``data`` extra)."""
     root = Path(root)
-    d = require_dir(root, "Skeleton", "UTD-MHAD")
-    files = sorted(d.glob("a*_s*_t*_skeleton.mat"))
-    if not files:
-        raise FileNotFoundError(f"UTD-MHAD: no a<A>_s<S>_t<R>_skeleton.mat files under {d}")
-    samples = []
-    for f in files:
-        name = parse_utd_mhad_name(f)
-        if name is None or not 1 <= name[0] <= len(UTD_MHAD_CLASSES):
-            raise ClipFormatError(f"{f}: not a UTD-MHAD file name (a<1..27>_s<S>_t<R>_skeleton)")
-        samples.append(Sample(f, name[0] - 1, f.stem.removesuffix("_skeleton"), subject=name[1]))
+    expected = "a<1..27>_s<S>_t<R>_skeleton.mat"
+    samples = base.file_samples(
+        root, "Skeleton", "a*_s*_t*_skeleton.mat", _sample, "UTD-MHAD", expected
+    )
     splits = {
-        **odd_even_subjects(samples),
-        "xsub_dev_train": where(samples, lambda s: s.subject in (1, 5)),
-        "xsub_dev": where(samples, lambda s: s.subject in (3, 7)),
+        **base.odd_even_subjects(samples),
+        "xsub_dev_train": base.where(samples, lambda s: s.subject in (1, 5)),
+        "xsub_dev": base.where(samples, lambda s: s.subject in (3, 7)),
     }
-    return DatasetIndex(
-        "utd-mhad", root, "utd-mhad", list(UTD_MHAD_CLASSES), samples, splits,
-        loader=file_loader(read_utd_mhad),
-    )  # fmt: skip
+    classes, loader = list(UTD_MHAD_CLASSES), base.file_loader(read_utd_mhad)
+    return base.DatasetIndex("utd-mhad", root, "utd-mhad", classes, samples, splits, loader=loader)
 
 
-register(
-    Source("utd-mhad", read_utd_mhad, ("*_skeleton.mat",), layout="utd-mhad"),
-    Dataset(
-        "utd-mhad", "UTD-MHAD", "UTD-MHAD (Chen, Jafari and Kehtarnavaz, ICIP 2015)", utd_mhad,
-        source="utd-mhad",
-    ),
-)  # fmt: skip
+def _sample(f: Path) -> base.Sample | None:
+    name = parse_utd_mhad_name(f)
+    if name is None or not 1 <= name[0] <= len(UTD_MHAD_CLASSES):
+        return None
+    return base.Sample(f, name[0] - 1, f.stem.removesuffix("_skeleton"), subject=name[1])
+
+
+base.register_source(base.Source("utd-mhad", read_utd_mhad, ("*_skeleton.mat",), layout="utd-mhad"))

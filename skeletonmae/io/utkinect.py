@@ -15,7 +15,7 @@ import numpy as np
 
 from ..clip import Clip, ClipFormatError
 from ..labels import load_label_map
-from .base import Dataset, DatasetIndex, Sample, Source, odd_even_subjects, register, require_dir
+from . import base
 from .text import TextLines
 
 __all__ = [
@@ -161,12 +161,17 @@ def cut_utkinect_stream(
     return clips
 
 
-def utkinect(root: str | Path) -> DatasetIndex:
+@base.dataset(
+    "utkinect",
+    "UTKinect-Action3D",
+    "UTKinect-Action3D (Xia, Chen and Aggarwal, CVPR workshops 2012)",
+)
+def utkinect(root: str | Path) -> base.DatasetIndex:
     """UTKinect-Action3D (``joints/joints_sSS_eEE.txt`` streams and ``actionLabel.txt``, 10
     actions): one sample per labelled segment of a stream (segments the label file marks NaN are
     left out). Split ``xsub``: odd subjects train, even ones test."""
     root = Path(root)
-    d = require_dir(root, "joints", "UTKinect-Action3D")
+    d = base.require_dir(root, "joints", "UTKinect-Action3D")
     labels = root / "actionLabel.txt"
     if not labels.is_file():
         raise FileNotFoundError(f"UTKinect-Action3D: no actionLabel.txt in {root}")
@@ -181,7 +186,7 @@ def utkinect(root: str | Path) -> DatasetIndex:
         for i, seg in enumerate(table[m.group(0)]):
             if seg.start is not None:
                 name, subject = f"{m.group(0)}/{seg.action}", int(m.group(1))
-                samples.append(Sample(f, seg.label, name, subject=subject, index=i))
+                samples.append(base.Sample(f, seg.label, name, subject=subject, index=i))
     if not samples:
         raise FileNotFoundError(f"UTKinect-Action3D: no joints_sSS_eEE.txt streams under {d}")
 
@@ -189,27 +194,22 @@ def utkinect(root: str | Path) -> DatasetIndex:
     def stream(path: Path) -> tuple[np.ndarray, np.ndarray]:
         return read_utkinect_stream(path)
 
-    def load(sample: Sample) -> Clip:
+    def load(sample: base.Sample) -> Clip:
         seg = table[sample.name.split("/")[0]][sample.index]
         return _segment(sample.path, *stream(sample.path), seg)
 
-    return DatasetIndex(
+    return base.DatasetIndex(
         "utkinect", root, "kinect-v1", list(UTKINECT_CLASSES), samples,
-        odd_even_subjects(samples), loader=load,
+        base.odd_even_subjects(samples), loader=load,
     )  # fmt: skip
 
 
-register(
-    Source(
+base.register_source(
+    base.Source(
         "utkinect",
         read_utkinect,
         ("joints_*.txt",),
         layout="kinect-v1",
         sniff=lambda values: values == 1 + 3 * _UTK_JOINTS,  # a frame number and 20 × x y z
-    ),
-    Dataset(
-        "utkinect", "UTKinect-Action3D",
-        "UTKinect-Action3D (Xia, Chen and Aggarwal, CVPR workshops 2012)", utkinect,
-        source="utkinect",
-    ),
-)  # fmt: skip
+    )
+)
