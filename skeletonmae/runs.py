@@ -99,10 +99,6 @@ class RunDir:
         """Whether the run exported its model (``model/`` with config and weights)."""
         return all((self.model / f).is_file() for f in (CONFIG_NAME, WEIGHTS_NAME))
 
-    def is_run(self) -> bool:
-        """Whether this directory holds a run (started, finished or exported)."""
-        return bool(self.run_files()) or self.has_model()
-
     def read_results(self) -> RunResults | None:
         if not self.results_file.is_file():
             return None

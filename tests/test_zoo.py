@@ -495,4 +495,4 @@ def test_run_results_keep_every_key_of_results_json(tmp_path):
     assert back.to_dict() == written and back.top1 == RESULTS["top1"]
     assert back.metrics == {"top1": RESULTS["top1"], "top5": RESULTS["top5"]}
     assert back.extra == {"final_loss": 0.5, "dataset_summary": {"sources": {}}}
-    assert run.is_run() and not run.has_model() and run.run_files() == [run.results_file]
+    assert not run.has_model() and run.run_files() == [run.results_file]

@@ -30,7 +30,6 @@ __all__ = [
     "datasets",
     "file_samples",
     "get_dataset",
-    "get_source",
     "register_source",
     "sources",
 ]
@@ -176,19 +175,13 @@ def datasets() -> dict[str, Dataset]:
     return dict(_DATASETS)
 
 
-def _lookup(table: dict, name: str, what: str):
-    if name not in table:
-        hint = did_you_mean(name, table, cutoff=0.3)
-        raise KeyError(f"unknown {what} {name!r}{hint} (known: {', '.join(sorted(table))})")
-    return table[name]
-
-
-def get_source(name: str) -> Source:
-    return _lookup(sources(), name, "format")
-
-
 def get_dataset(name: str) -> Dataset:
-    return _lookup(datasets(), name, "dataset")
+    """The registered dataset ``name``; a `KeyError` with the closest names otherwise."""
+    known = datasets()
+    if name not in known:
+        hint = did_you_mean(name, known, cutoff=0.3)
+        raise KeyError(f"unknown dataset {name!r}{hint} (known: {', '.join(sorted(known))})")
+    return known[name]
 
 
 # -- what several indexes share -------------------------------------------------------------------
