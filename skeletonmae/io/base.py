@@ -10,6 +10,7 @@ label file in ``skeletonmae/labels/`` and its fixture in the tests.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 import pkgutil
 import warnings
@@ -155,8 +156,10 @@ def dataset(
     return decorate
 
 
+@functools.cache
 def _discover() -> None:
-    """Import every module of ``skeletonmae.io`` once, so that each registers what it holds."""
+    """Import every module of ``skeletonmae.io``, once per process, so that each registers what
+    it holds (not once per clip read: `load_clip` asks for the sources on every call)."""
     package = importlib.import_module(__package__)
     for info in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{__package__}.{info.name}")
