@@ -209,9 +209,9 @@ def evaluate(
             f"cannot tell which dataset/split {model!r} is evaluated on; pass --dataset and --split"
         )
     m = SkeletonModel.from_pretrained(model).to(where)
-    clips, _ = open_dataset(dataset, data_root).load_split(split)
-    if m.config.num_classes == 0:
+    if m.config.num_classes == 0:  # before the split is read
         raise click.ClickException(f"{model!r} is an encoder without a classifier head")
+    clips, _ = open_dataset(dataset, data_root).load_split(split)
     res = {
         "model": model,
         "dataset": dataset,
@@ -331,16 +331,9 @@ def calibrate(
 ) -> None:
     """Fit the temperature of classifier MODEL on a held-out SPLIT (the softmax of its logits
     divided by it has the lowest negative log-likelihood there) and save MODEL with it."""
-    import torch
-
     from ..datasets import open_dataset
     from ..engine.assembly import recorded_splits
-    from ..engine.calibration import (
-        expected_calibration_error,
-        fit_temperature,
-        view_logits,
-        view_probs,
-    )
+    from ..engine.calibration import calibrate as fit
     from ..engine.trainer import resolve_device
     from ..models import SkeletonModel
 
@@ -360,11 +353,7 @@ def calibrate(
     if m.config.num_classes == 0:
         raise click.ClickException(f"{model!r} is an encoder without a classifier head")
     clips, _ = open_dataset(dataset, data_root).load_split(split)
-    y = torch.tensor([-1 if c.label is None else c.label for c in clips])
-    logits = view_logits(m, clips)
-    before = expected_calibration_error(view_probs(logits, m.config.temperature), y)
-    m.config.temperature = fit_temperature(logits, y)
-    after = expected_calibration_error(view_probs(logits, m.config.temperature), y)
+    before, after = fit(m, clips)
     m.save_pretrained(output)
     click.echo(
         f"temperature {m.config.temperature:.3g} fitted on {dataset} {split} ({len(clips)} "

@@ -15,20 +15,35 @@ from ..models.base import SkeletonModel
 from ..progress import progress
 from .data import ClipDataset
 
-__all__ = ["expected_calibration_error", "fit_temperature", "view_logits", "view_probs"]
+__all__ = [
+    "calibrate",
+    "clip_labels",
+    "expected_calibration_error",
+    "fit_temperature",
+    "view_logits",
+    "view_probs",
+]
 
 # Temperatures tried: a grid wide enough for an overconfident linear probe (T ≫ 1) and an
 # underconfident ensemble (T < 1), fine enough that the NLL is flat between neighbours.
 TEMPERATURES = np.geomspace(0.05, 50.0, 241)
 
 
+def clip_labels(clips: list[Clip]) -> torch.Tensor:
+    """(N,) class ids of ``clips``; -1 for a clip without a label."""
+    return torch.tensor([-1 if c.label is None else c.label for c in clips])
+
+
 @torch.no_grad()
-def view_logits(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64) -> torch.Tensor:
-    """(N, K, classes) logits of each clip's K test-time views, before any temperature."""
+def view_logits(
+    model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64, what: str = "scoring"
+) -> torch.Tensor:
+    """(N, K, classes) logits of each clip's K test-time views, before any temperature
+    (``what`` names the step on a terminal's progress bar)."""
     model.eval()
     ds = ClipDataset(clips, model.config.preprocess, model.config.layout, train=False, views=True)
     out = []
-    for x, _ in progress(DataLoader(ds, batch_size), "scoring"):
+    for x, _ in progress(DataLoader(ds, batch_size), what):
         n, k = x.shape[:2]
         out.append(model(x.flatten(0, 1).to(model.device)).view(n, k, -1).cpu())
     return torch.cat(out)
@@ -74,3 +89,12 @@ def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, bins: 
                 right[inside].mean().item() - conf[inside].mean().item()
             )
     return round(100.0 * ece, 2)
+
+
+def calibrate(model: SkeletonModel, clips: list[Clip]) -> tuple[float, float]:
+    """Fit ``model``'s temperature on held-out ``clips`` (`fit_temperature`) and set it in its
+    config; returns the clips' expected calibration error before and after (%)."""
+    logits, labels = view_logits(model, clips), clip_labels(clips)
+    before = expected_calibration_error(view_probs(logits, model.config.temperature), labels)
+    model.config.temperature = fit_temperature(logits, labels)
+    return before, expected_calibration_error(view_probs(logits, model.config.temperature), labels)

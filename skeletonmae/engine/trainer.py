@@ -31,8 +31,8 @@ from ..clip import Clip
 from ..datasets import open_dataset
 from ..fileio import temp_prefix, write_json_atomic, write_text_atomic
 from ..models.base import ModelConfig, SkeletonModel, build_model, config_from_dict
-from ..progress import progress
 from ..runs import RunDir, RunResults
+from .calibration import clip_labels, expected_calibration_error, view_logits, view_probs
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from .data import ClipDataset, label_subset
 from .optim import build_optimizer, lr_at, set_lr
@@ -140,14 +140,12 @@ def _build_model(recipe: Recipe, class_names: list[str], init: str | None) -> Sk
     return model
 
 
-@torch.no_grad()
 def predict_clips(model: SkeletonModel, clips: list[Clip], *, batch_size: int = 64) -> torch.Tensor:
     """(N, num_classes) probabilities of ``clips`` through the evaluation data path: the model's
-    deterministic preprocessing and `SkeletonModel.predict_proba` over its test-time views."""
-    model.eval()
-    ds = ClipDataset(clips, model.config.preprocess, model.config.layout, train=False, views=True)
-    batches = progress(DataLoader(ds, batch_size), "evaluating")
-    return torch.cat([model.predict_proba(x.to(model.device)).cpu() for x, _ in batches])
+    deterministic preprocessing, its test-time views' logits (`calibration.view_logits`) and
+    their softmax at the config's temperature averaged over the views, as `predict_proba`."""
+    logits = view_logits(model, clips, batch_size=batch_size, what="evaluating")
+    return view_probs(logits, model.config.temperature)
 
 
 def evaluate_model(
@@ -157,10 +155,8 @@ def evaluate_model(
     `predict_clips` against the clips' labels; with ``details`` also the confusion matrix (rows:
     true class, columns: predicted) and each clip's ``predictions`` (file, true, predicted,
     scores)."""
-    from .calibration import expected_calibration_error
-
     probs = predict_clips(model, clips, batch_size=batch_size)
-    y = torch.tensor([-1 if c.label is None else c.label for c in clips])
+    y = clip_labels(clips)
     confusion = confusion_matrix(probs, y, probs.shape[1])
     result: dict[str, Any] = {
         "top1": topk_accuracy(probs, y, 1),
