@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import glob
 import json
-import textwrap
 import warnings
 from pathlib import Path
+from textwrap import shorten
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -49,16 +49,14 @@ def _metric(entry: ZooEntry) -> str:
 def list_models(pattern: str | None, as_json: bool) -> None:
     """The model zoo: name, architecture, dataset, metric and size of each checkpoint; PATTERN
     keeps the names it matches ('*nwucla*')."""
-    import fnmatch
+    from ..zoo import list_models as names_matching
 
     zoo = _manifest()
-    entries = [
-        e for e in zoo.entries.values() if pattern is None or fnmatch.fnmatchcase(e.name, pattern)
-    ]
+    every = zoo.entries
+    entries = [every[n] for n in names_matching(pattern, manifest=zoo.path)]
     if pattern is not None and not entries:
         raise click.ClickException(
-            f"no zoo model matches {pattern!r} (names: {', '.join(zoo.entries)}; wildcards: "
-            "'*nwucla*')"
+            f"no zoo model matches {pattern!r} (names: {', '.join(every)}; wildcards: '*nwucla*')"
         )
     if as_json:
         models = [e.to_dict() for e in entries]
@@ -85,14 +83,21 @@ def list_recipes(as_json: bool) -> None:
     from ..engine.recipe import available_recipes, load_recipe
 
     recipes = [load_recipe(n) for n in available_recipes()]
-    if as_json:
-        click.echo(json.dumps([r.to_dict() for r in recipes], indent=2))
-        return
-    rows = [("name", "stage", "dataset", "epochs", "description")]
-    for r in recipes:
-        about = textwrap.shorten(r.description, 72, placeholder=" …")
-        rows.append((r.name, r.stage, r.dataset, str(r.epochs), about))
-    _print_rows(rows)
+    _show(
+        as_json,
+        [r.to_dict() for r in recipes],
+        ("name", "stage", "dataset", "epochs", "description"),
+        [
+            (
+                r.name,
+                r.stage,
+                r.dataset,
+                str(r.epochs),
+                shorten(r.description, 72, placeholder=" …"),
+            )
+            for r in recipes
+        ],
+    )
 
 
 @click.command("layouts")
@@ -102,15 +107,30 @@ def list_layouts(as_json: bool) -> None:
     from ..layouts import available_layouts, get_layout, layout_aliases
 
     layouts = [get_layout(n) for n in available_layouts()]
+    aliases = sorted(layout_aliases().items())
+    _show(
+        as_json,
+        [lay.to_dict() for lay in layouts],
+        ("name", "joints", "axes (x, y, z)", "units", "aliases"),
+        [
+            (
+                lay.name,
+                str(lay.num_joints),
+                ", ".join(lay.axes) or "-",
+                lay.units or "-",
+                ", ".join(a for a, n in aliases if n == lay.name) or "-",
+            )
+            for lay in layouts
+        ],
+    )
+
+
+def _show(as_json: bool, records: list[dict], header: tuple[str, ...], rows: list) -> None:
+    """A listing: its records as JSON, or a table of ``header`` and ``rows``."""
     if as_json:
-        click.echo(json.dumps([lay.to_dict() for lay in layouts], indent=2))
-        return
-    rows = [("name", "joints", "axes (x, y, z)", "units", "aliases")]
-    for lay in layouts:
-        aliases = ", ".join(a for a, n in sorted(layout_aliases().items()) if n == lay.name)
-        axes = ", ".join(lay.axes) or "-"
-        rows.append((lay.name, str(lay.num_joints), axes, lay.units or "-", aliases or "-"))
-    _print_rows(rows)
+        click.echo(json.dumps(records, indent=2))
+    else:
+        _print_rows([header, *rows])
 
 
 def _print_rows(rows: list[tuple[str, ...]]) -> None:
@@ -356,47 +376,51 @@ def classify(
         raise click.ClickException(
             f"{name!r} is a pre-trained encoder without a classifier; use `skeletonmae extract`"
         )
-    if stride is not None and window is None:
-        raise click.UsageError("--stride needs --window")
+    _check_window(window, stride)
     clips, good, errors = _clips(net, files, layout, skip_errors=skip_errors, units=units)
-    failed, given, files = len(errors), files, good
     if window is not None:
         from ..timeline import classify_windows
 
-        timelines = [
+        answers = [
             classify_windows(net, c, window, stride, top_k=top_k, batch_size=batch_size)
             for c in clips
         ]
-        if as_json:
-            done = {f: {"timeline": t} for f, t in zip(files, timelines, strict=True)}
-            results = _json_results(given, done, errors)
-            click.echo(json.dumps({"model": name, "results": results}, indent=2, allow_nan=False))
-        else:
-            click.echo(f"model: {name}")
-            for f, t in zip(files, timelines, strict=True):
-                click.echo(f"\n{f}")
-                click.echo("\n".join(_table(t)))
-        if failed:
-            raise click.ClickException(
-                f"{failed} of {failed + len(files)} clip(s) could not be read"
-            )
-        return
-    results = net.classify_batch(clips, top_k=top_k, batch_size=batch_size)
-    if as_json:
+        done = {f: {"timeline": t} for f, t in zip(good, answers, strict=True)}
+        lines = _table
+    else:
+        answers = net.classify_batch(clips, top_k=top_k, batch_size=batch_size)
         done = {
             f: {"predictions": [p.to_dict() for p in preds]}
-            for f, preds in zip(files, results, strict=True)
+            for f, preds in zip(good, answers, strict=True)
         }
-        results = _json_results(given, done, errors)
+        lines = _ranks
+    if as_json:
+        results = _json_results(files, done, errors)
         click.echo(json.dumps({"model": name, "results": results}, indent=2, allow_nan=False))
     else:
         click.echo(f"model: {name}")
-        for f, preds in zip(files, results, strict=True):
+        for f, answer in zip(good, answers, strict=True):
             click.echo(f"\n{f}")
-            for rank, p in enumerate(preds, 1):
-                click.echo(f"  {rank}. {p.score:6.3f}  {p.label}")
-    if failed:
-        raise click.ClickException(f"{failed} of {failed + len(files)} clip(s) could not be read")
+            click.echo("\n".join(lines(answer)))
+    _fail_if_unread(errors, good)
+
+
+def _ranks(predictions: list) -> list[str]:
+    """Readable lines of one clip's top-k predictions."""
+    return [f"  {rank}. {p.score:6.3f}  {p.label}" for rank, p in enumerate(predictions, 1)]
+
+
+def _check_window(window: str | None, stride: str | None) -> None:
+    if stride is not None and window is None:
+        raise click.UsageError("--stride needs --window")
+
+
+def _fail_if_unread(errors: dict[Path, str], read: list[Path]) -> None:
+    """Exit 1 (after the results of the files that were read) when some could not be read."""
+    if errors:
+        raise click.ClickException(
+            f"{len(errors)} of {len(errors) + len(read)} clip(s) could not be read"
+        )
 
 
 @click.command("extract")
@@ -450,13 +474,11 @@ def extract(
         raise click.ClickException(f"{output}: the output must be a .npz or .npy file")
     if window is not None and output.suffix != ".npz":
         raise click.UsageError("--window writes one array per clip: the output must be a .npz")
-    if stride is not None and window is None:
-        raise click.UsageError("--stride needs --window")
+    _check_window(window, stride)
     set_threads(threads)
     files = _expand(paths)
     net, name = _load(model, encoder=True, device=device)
-    clips, good, errors = _clips(net, files, layout, skip_errors=skip_errors, units=units)
-    failed, files = len(errors), good
+    clips, files, errors = _clips(net, files, layout, skip_errors=skip_errors, units=units)
     stems = [f.stem for f in files]
     dupes = sorted({s for s in stems if stems.count(s) > 1})
     if output.suffix == ".npz" and dupes:
@@ -477,22 +499,17 @@ def extract(
         click.echo(
             f"wrote {total} window feature vectors of {len(files)} clip(s) from {name} to {output}"
         )
-        if failed:
-            raise click.ClickException(
-                f"{failed} of {failed + len(files)} clip(s) could not be read"
-            )
-        return
-    feats = net.extract_features_batch(clips, pooling=pooling, batch_size=batch_size)
-    if output.suffix == ".npz":
-        arrays = dict(zip(stems, feats, strict=True))
-        atomic_write(output, lambda p: np.savez(p, **arrays), suffix=".npz")
     else:
-        atomic_write(output, lambda p: np.save(p, feats), suffix=".npy")
-    click.echo(
-        f"wrote {len(files)} feature vectors of size {feats.shape[1]} from {name} to {output}"
-    )
-    if failed:
-        raise click.ClickException(f"{failed} of {failed + len(files)} clip(s) could not be read")
+        feats = net.extract_features_batch(clips, pooling=pooling, batch_size=batch_size)
+        if output.suffix == ".npz":
+            arrays = dict(zip(stems, feats, strict=True))
+            atomic_write(output, lambda p: np.savez(p, **arrays), suffix=".npz")
+        else:
+            atomic_write(output, lambda p: np.save(p, feats), suffix=".npy")
+        click.echo(
+            f"wrote {len(files)} feature vectors of size {feats.shape[1]} from {name} to {output}"
+        )
+    _fail_if_unread(errors, files)
 
 
 @click.command("push")
