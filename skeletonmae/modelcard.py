@@ -25,17 +25,13 @@ TASK = ("skeleton-based-action-recognition", "Skeleton-based action recognition"
 
 def _dataset(entry: ZooEntry) -> tuple[str, str]:
     """(title, citation) of an entry's dataset, as its source module declares them."""
-    from .datasets import available_datasets, get_dataset
+    from .datasets import get_dataset
 
-    name = entry.dataset
-    if name in available_datasets():
-        d = get_dataset(name)
-        return d.title, d.citation
-    return name or "unknown data", name or "unknown data"
-
-
-def _dataset_name(entry: ZooEntry) -> str:
-    return _dataset(entry)[0]
+    try:
+        d = get_dataset(entry.dataset)
+    except KeyError:
+        return entry.dataset or "unknown data", entry.dataset or "unknown data"
+    return d.title, d.citation
 
 
 def card_data(entry: ZooEntry):
@@ -47,7 +43,7 @@ def card_data(entry: ZooEntry):
             task_type=TASK[0],
             task_name=TASK[1],
             dataset_type=entry.dataset,
-            dataset_name=_dataset_name(entry),
+            dataset_name=_dataset(entry)[0],
             dataset_config=entry.protocol,
             dataset_split=m["split"],
             metric_type=METRICS.get(m["name"], (m["name"],))[0],

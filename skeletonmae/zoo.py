@@ -20,7 +20,7 @@ import re
 import shutil
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -116,19 +116,21 @@ class ZooEntry:
         return cls(**copy.deepcopy(dict(d)))
 
     def __getitem__(self, key: str) -> Any:
-        if key not in self.to_dict():
+        if key not in self:
             raise KeyError(key)
         return getattr(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.to_dict().get(key, default)
+        return getattr(self, key) if key in self else default
 
     def __contains__(self, key: object) -> bool:
-        return key in self.to_dict()
+        """Whether the manifest's JSON form has ``key`` (unset optional fields it leaves out)."""
+        return key in _FIELDS and (getattr(self, key) is not None or key in _NULLABLE)
 
 
 # Entry fields written as null when unset (the others are left out).
 _NULLABLE = ("eval_split", "command")
+_FIELDS = frozenset(f.name for f in fields(ZooEntry))
 
 
 # -- validation -----------------------------------------------------------------------------------
@@ -266,16 +268,16 @@ class Manifest:
 
     def get(self, name: str) -> ZooEntry:
         """The entry called ``name``; `UnknownModelError` with the closest names otherwise."""
-        entries = self.entries
-        if name in entries:
-            return entries[name]
-        if not entries:
+        names = [e["name"] for e in self.data["models"]]
+        if name in names:  # built alone: a lookup does not copy the whole manifest
+            return ZooEntry.from_dict(self.data["models"][names.index(name)])
+        if not names:
             raise UnknownModelError(
                 f"unknown model {name!r}: the zoo manifest {self.path} has no models yet"
             )
-        hint = did_you_mean(name, entries)
+        hint = did_you_mean(name, names)
         raise UnknownModelError(
-            f"unknown model {name!r}{hint} (known: {', '.join(sorted(entries))}; "
+            f"unknown model {name!r}{hint} (known: {', '.join(sorted(names))}; "
             "`skeletonmae list` shows the zoo)"
         )
 
