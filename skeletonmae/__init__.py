@@ -48,8 +48,13 @@ _EXPORTS = {
 }
 # Submodules that are public names themselves.
 _MODULES = ("datasets", "masking", "viz", "zoo")
-# Earlier names, still answered with a DeprecationWarning (`skeletonmae.models` maps them).
-_RENAMED = ("SkeletonMAEConfig", "SkeletonEncoder", "SkeletonDecoder")
+# Names of releases up to 0.1.0, when `SkeletonMAE` was also the transformer's class: still
+# answered (here, by `skeletonmae.models` and by its transformer module) with a DeprecationWarning.
+RENAMED = {
+    "SkeletonMAEConfig": "TransformerSkeletonMAEConfig",
+    "SkeletonEncoder": "TransformerEncoder",
+    "SkeletonDecoder": "TransformerDecoder",
+}
 
 __all__ = sorted([*_EXPORTS, *_MODULES, "__version__"])
 
@@ -61,11 +66,9 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
         globals()[name] = value
         return value
-    if name in _RENAMED:
-        models = importlib.import_module(".models", __name__)
-        new = models.RENAMED[name]
-        warnings.warn(f"{name} is now called {new}", DeprecationWarning, stacklevel=2)
-        return getattr(models, new)
+    if name in RENAMED:
+        warnings.warn(f"{name} is now called {RENAMED[name]}", DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(".models", __name__), RENAMED[name])
     raise AttributeError(f"module 'skeletonmae' has no attribute {name!r}")
 
 

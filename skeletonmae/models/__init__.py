@@ -3,6 +3,7 @@
 
 import warnings
 
+from .. import RENAMED
 from .auto import SkeletonMAE, create_model, load_model
 from .base import (
     ARCHITECTURES,
@@ -16,7 +17,6 @@ from .base import (
 from .ensemble import EnsembleConfig, SkeletonEnsemble
 from .graph import GraphDecoder, GraphEncoder, GraphSkeletonMAE, GraphSkeletonMAEConfig
 from .transformer import (
-    RENAMED,
     TransformerDecoder,
     TransformerEncoder,
     TransformerSkeletonMAE,

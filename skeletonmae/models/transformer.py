@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
-from .. import masking
+from .. import RENAMED, masking
 from .base import ModelConfig, Paper, SkeletonModel, pool_tokens, pooled_dim
 from .layers import linear_head
 
@@ -582,16 +582,9 @@ class TransformerSkeletonMAE(SkeletonModel):
         return self.config.depth + 1
 
 
-# Names of releases up to 0.1.0, when this class was also the package's front door (now the
-# auto class `skeletonmae.SkeletonMAE`): still answered here, with a DeprecationWarning.
-RENAMED = {
-    "SkeletonMAEConfig": "TransformerSkeletonMAEConfig",
-    "SkeletonEncoder": "TransformerEncoder",
-    "SkeletonDecoder": "TransformerDecoder",
-}
-
-
 def __getattr__(name: str):
+    """Earlier names of this module's classes (`skeletonmae.RENAMED`, and ``SkeletonMAE``, the
+    front door's name before it became the auto class), with a DeprecationWarning."""
     new = {**RENAMED, "SkeletonMAE": "TransformerSkeletonMAE"}.get(name)
     if new is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
